@@ -1,0 +1,33 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LegalForm(models.TextChoices):
+    """LEGAL.md §0: the procedure (Awb or not) follows from the legal form."""
+
+    PUBLIC_BODY = "public_body", _("Public body (Awb applies)")
+    PRIVATE = "private", _("Private organisation")
+
+
+class ProcessingRole(models.TextChoices):
+    CONTROLLER = "controller", _("Controller")
+    PROCESSOR = "processor", _("Processor")
+
+
+class LegalBasis(models.TextChoices):
+    """AVG 6(1)(a)-(f)."""
+
+    CONSENT = "6_1_a", _("Consent (AVG 6(1)(a))")
+    CONTRACT = "6_1_b", _("Contract (AVG 6(1)(b))")
+    LEGAL_OBLIGATION = "6_1_c", _("Legal obligation (AVG 6(1)(c))")
+    VITAL_INTEREST = "6_1_d", _("Vital interest (AVG 6(1)(d))")
+    PUBLIC_TASK = "6_1_e", _("Public task (AVG 6(1)(e))")
+    LEGITIMATE_INTEREST = "6_1_f", _("Legitimate interest (AVG 6(1)(f))")
+
+
+class Role(models.TextChoices):
+    """Staff roles; each is a Django group with the permissions in ROLE_PERMISSIONS."""
+
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
+    FG = "fg", _("Data protection officer (FG)")
+    SYSTEM_OWNER = "system_owner", _("System owner")

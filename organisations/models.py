@@ -1,0 +1,106 @@
+"""Organisations, their policies, their staff and their processing register (AVG 30)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from organisations.constants import LegalBasis, LegalForm, ProcessingRole
+
+
+class Organisation(models.Model):
+    """One organisation served by this installation, with the policy its procedure follows."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in the public form's URL."))
+    legal_form = models.CharField(_("legal form"), max_length=20, choices=LegalForm.choices)
+    on_behalf_of = models.CharField(
+        _("signs on behalf of"),
+        max_length=300,
+        blank=True,
+        help_text=_("For a public body: the body its decisions are taken for (LEGAL.md §0)."),
+    )
+    objection_body = models.CharField(
+        _("body that handles a bezwaarschrift"), max_length=300, blank=True
+    )
+    objection_address = models.TextField(_("address for a bezwaarschrift"), blank=True)
+    parent_name = models.CharField(_("part of"), max_length=200, blank=True)
+    address = models.TextField(_("postal address"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("privacy e-mail address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    fg_name = models.CharField(_("FG name"), max_length=200, blank=True)
+    fg_email = models.EmailField(_("FG e-mail"), blank=True)
+    brand_colour = models.CharField(_("brand colour"), max_length=7, default="#1f4e79")
+    signatory = models.CharField(_("signatory line"), max_length=300, blank=True)
+    internal_target_weeks = models.PositiveSmallIntegerField(
+        _("internal target (weeks)"), default=4, help_text=_("LEGAL.md 1.3: default four weeks.")
+    )
+    extension_margin_days = models.PositiveSmallIntegerField(
+        _("margin before an extended deadline (days)"), default=5
+    )
+    approval_required = models.BooleanField(
+        _("decisions need a second person's approval"), default=True
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_public_body(self) -> bool:
+        return self.legal_form == LegalForm.PUBLIC_BODY
+
+
+class StaffMembership(models.Model):
+    """A staff user belongs to exactly one organisation; officers only see its cases."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+
+    class Meta:
+        verbose_name = _("staff membership")
+        verbose_name_plural = _("staff memberships")
+
+    def __str__(self):
+        return f"{self.user} @ {self.organisation}"
+
+
+class ProcessingActivity(models.Model):
+    """A line of the verwerkingsregister (AVG 30); inzage answers are pre-filled from it."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="processing_activities"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(
+        _("role"), max_length=20, choices=ProcessingRole.choices, default=ProcessingRole.CONTROLLER
+    )
+    controller_name = models.CharField(
+        _("controller (when we are processor)"), max_length=200, blank=True
+    )
+    purposes = models.TextField(_("purposes"))
+    legal_basis = models.CharField(_("legal basis"), max_length=10, choices=LegalBasis.choices)
+    data_categories = models.TextField(_("categories of personal data"))
+    systems = models.TextField(_("systems where the data are kept"), blank=True)
+    recipients = models.TextField(_("recipients"), blank=True)
+    third_countries = models.TextField(_("transfers to third countries"), blank=True)
+    retention = models.TextField(_("retention period or criteria"))
+    source = models.TextField(_("source of the data"), blank=True)
+    automated_decisions = models.TextField(_("automated decision-making, profiling"), blank=True)
+
+    class Meta:
+        verbose_name = _("processing activity")
+        verbose_name_plural = _("processing register")
+        ordering = ["organisation", "name"]
+
+    def __str__(self):
+        return self.name

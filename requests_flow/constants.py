@@ -1,0 +1,91 @@
+"""Choices used by the request models and flows: English identifiers, Dutch labels via gettext."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Right(models.TextChoices):
+    ACCESS = "access", _("Access (inzage, art. 15 GDPR)")
+    RECTIFICATION = "rectification", _("Rectification (art. 16 GDPR)")
+    ERASURE = "erasure", _("Erasure (art. 17 GDPR)")
+    RESTRICTION = "restriction", _("Restriction (art. 18 GDPR)")
+    OBJECTION = "objection", _("Objection to processing (art. 21 GDPR)")
+    PORTABILITY = "portability", _("Data portability (art. 20 GDPR)")
+
+
+class Channel(models.TextChoices):
+    """LEGAL.md 1.1: any channel starts the clock."""
+
+    WEB = "web", _("Web form")
+    EMAIL = "email", _("E-mail")
+    POST = "post", _("Post")
+    DESK = "desk", _("Desk")
+    PHONE = "phone", _("Phone (written down by staff)")
+
+
+class Relation(models.TextChoices):
+    CLIENT = "client", _("Client")
+    EMPLOYEE = "employee", _("Employee or former employee")
+    BUSINESS_CONTACT = "business_contact", _("Business contact")
+    OTHER = "other", _("Other")
+
+
+class Language(models.TextChoices):
+    NL = "nl", _("Dutch")
+    EN = "en", _("English")
+
+
+class RepresentativeRole(models.TextChoices):
+    """LEGAL.md 2.3."""
+
+    AUTHORISED = "authorised", _("Representative with written authorisation")
+    PARENT = "parent", _("Parent with parental authority (child under 16)")
+    CURATOR = "curator", _("Curator")
+    MENTOR = "mentor", _("Mentor")
+    BEWINDVOERDER = "bewindvoerder", _("Bewindvoerder")
+
+
+class CaseStatus(models.TextChoices):
+    AWAITING_CONFIRMATION = "awaiting_confirmation", _("Waiting for e-mail confirmation")
+    IDENTITY = "identity", _("Identity check")
+    ASSESSMENT = "assessment", _("Assessment")
+    DRAFTING = "drafting", _("Drafting the decision")
+    APPROVAL = "approval", _("Approval")
+    CLOSED = "closed", _("Closed")
+
+
+class Outcome(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    PARTLY_GRANTED = "partly_granted", _("Partly granted")
+    REFUSED = "refused", _("Refused")
+    NOT_HANDLED = "not_handled", _("Not handled")
+
+
+class RefusalGround(models.TextChoices):
+    NOT_AN_AVG_REQUEST = "not_avg", _("Not a request under the GDPR for this organisation")
+    IDENTITY_NOT_ESTABLISHED = "identity", _("Identity could not be established")
+
+
+class IdentityMethod(models.TextChoices):
+    """LEGAL.md 2.1, in order of preference; only the method is recorded, never the document."""
+
+    STRONG_LOGIN = "strong_login", _("Strong login (DigiD / eHerkenning)")
+    HELD_DATA_MATCHED = "held_data", _("Matched with data we already hold")
+    DESK_ID_SHOWN = "desk_id", _("ID document shown at the desk")
+    MASKED_ID_COPY = "masked_id_copy", _("Masked copy of an ID document")
+    EMAIL_CONFIRMED = "email_confirmed", _("E-mail address confirmed (only)")
+
+
+class AuditAction(models.TextChoices):
+    SUBMITTED = "submitted", _("Request received")
+    EMAIL_CONFIRMED = "email_confirmed", _("E-mail address confirmed")
+    IDENTITY_VERIFIED = "identity_verified", _("Identity verified")
+    IDENTITY_REFUSED = "identity_refused", _("Identity not established")
+    ASSESSED = "assessed", _("Request assessed")
+    DOCUMENT_ADDED = "document_added", _("Document added")
+    DECISION_DRAFTED = "decision_drafted", _("Decision drafted")
+    DECISION_APPROVED = "decision_approved", _("Decision approved")
+    DECISION_RETURNED = "decision_returned", _("Decision returned for changes")
+    DECISION_SENT = "decision_sent", _("Decision sent")
+    TASK_ASSIGNED = "task_assigned", _("Task taken")
+    DOCUMENT_DOWNLOADED = "document_downloaded", _("Document downloaded by the requester")

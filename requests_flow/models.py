@@ -1,0 +1,332 @@
+"""The request (dossier) and its cases, linked to their viewflow processes.
+
+A *request* (verzoek) is what reached us: who asked, when, through which channel. It holds one
+*case* per right asked for; each case runs its own flow. Deadlines are stored on the case as
+indexed columns that the service functions keep up to date (STACK-FACTS.md, Databases).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Process
+
+from organisations.models import Organisation
+from requests_flow.constants import (
+    AuditAction,
+    CaseStatus,
+    Channel,
+    IdentityMethod,
+    Language,
+    Outcome,
+    RefusalGround,
+    Relation,
+    RepresentativeRole,
+    Right,
+)
+
+# Days before a due date from which the case page shows it as "near".
+NEAR_DUE_DAYS = 7
+
+
+class ReferenceCounter(models.Model):
+    """One gap-free reference sequence per year for the whole installation (DESIGN.md)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reference counter")
+
+
+class DecreedDay(models.Model):
+    """A day that a Royal Decree under Atw 3(3) declares equal to a public holiday.
+
+    One national table (LEGAL.md 1.2), never per organisation.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    reference = models.CharField(_("publication (Staatscourant/Staatsblad)"), max_length=200)
+
+    class Meta:
+        verbose_name = _("decreed day")
+        verbose_name_plural = _("decreed days")
+        ordering = ["date"]
+
+    def __str__(self):
+        return self.date.isoformat()
+
+
+class Request(models.Model):
+    """A data-subject request as received: the dossier that holds one case per right."""
+
+    reference = models.CharField(_("reference"), max_length=32, unique=True, null=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="requests"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    received_on = models.DateField(
+        _("received on"), help_text=_("The date in Europe/Amsterdam; the clock starts here.")
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.NL
+    )
+    description = models.TextField(_("description of the request"), blank=True)
+
+    requester_name = models.CharField(_("name"), max_length=200)
+    requester_email = models.EmailField(_("e-mail address"), blank=True)
+    requester_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    requester_address = models.CharField(_("street and number"), max_length=200, blank=True)
+    requester_postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    requester_city = models.CharField(_("city"), max_length=100, blank=True)
+    relation = models.CharField(
+        _("relation to the organisation"), max_length=20, choices=Relation.choices
+    )
+
+    representative_role = models.CharField(
+        _("acting as"), max_length=20, choices=RepresentativeRole.choices, blank=True
+    )
+    representative_name = models.CharField(_("representative's name"), max_length=200, blank=True)
+    representative_email = models.EmailField(_("representative's e-mail"), blank=True)
+
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    identity_method = models.CharField(
+        _("identity method"), max_length=20, choices=IdentityMethod.choices, blank=True
+    )
+    identity_established = models.BooleanField(_("identity established"), null=True)
+    identity_checked_at = models.DateTimeField(null=True, blank=True)
+    identity_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return self.reference or f"request #{self.pk}"
+
+    @property
+    def correspondent_email(self) -> str:
+        """Where answers go: the representative when there is one (LEGAL.md 2.3)."""
+        return self.representative_email or self.requester_email
+
+    @property
+    def correspondent_name(self) -> str:
+        return self.representative_name or self.requester_name
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one place that scopes cases to the officer's organisation (DESIGN.md rule 9)."""
+        if not user.is_authenticated:
+            return self.none()
+        membership = getattr(user, "membership", None)
+        if membership is None:
+            return self.none()
+        return self.filter(organisation_id=membership.organisation_id)
+
+    def open(self):
+        return self.exclude(status=CaseStatus.CLOSED)
+
+
+class Case(models.Model):
+    """One right asked for in a request, with its own flow, deadlines and decision."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="cases")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
+    right = models.CharField(_("right"), max_length=20, choices=Right.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=30,
+        choices=CaseStatus.choices,
+        default=CaseStatus.AWAITING_CONFIRMATION,
+    )
+    internal_due_on = models.DateField(_("internal target"))
+    legal_due_on = models.DateField(_("legal deadline (D1)"))
+
+    is_avg_request = models.BooleanField(_("a GDPR request for this organisation"), null=True)
+    assessment_note = models.TextField(_("assessment notes"), blank=True)
+
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    refusal_ground = models.CharField(
+        _("refusal ground"), max_length=20, choices=RefusalGround.choices, blank=True
+    )
+    decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approval_note = models.TextField(_("approver's note"), blank=True)
+    decision_sent_on = models.DateField(
+        _("decision made known on"),
+        null=True,
+        blank=True,
+        help_text=_("Date of dispatch: the bekendmaking (Awb 3:41)."),
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["legal_due_on", "pk"]
+        permissions = [
+            ("verify_identity", _("Can verify a requester's identity")),
+            ("assess_request", _("Can assess a request")),
+            ("draft_decision", _("Can draft a decision")),
+            ("approve_decision", _("Can approve a decision")),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "legal_due_on"],
+                name="case_open_legal_due",
+                condition=~models.Q(status="closed"),
+            ),
+            models.Index(
+                fields=["organisation", "internal_due_on"],
+                name="case_open_internal_due",
+                condition=~models.Q(status="closed"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.request.reference} · {self.get_right_display()}"
+
+    @property
+    def reference(self) -> str:
+        return self.request.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """Due on D1 means by the end of that day (LEGAL.md 1.2)."""
+        today = today or timezone.localdate()
+        return self.is_open and today > self.legal_due_on
+
+    def deadline_band(self, today: datetime.date | None = None) -> str:
+        """'overdue', 'near' or 'ok', for colouring the deadline on officer pages."""
+        today = today or timezone.localdate()
+        if not self.is_open:
+            return "ok"
+        if today > self.legal_due_on or today > self.internal_due_on:
+            return "overdue"
+        if (self.internal_due_on - today).days <= NEAR_DUE_DAYS:
+            return "near"
+        return "ok"
+
+
+class CaseProcess(Process):
+    """The viewflow process of one case."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="process")
+
+    class Meta:
+        verbose_name = _("case process")
+
+
+class SourceFinding(models.Model):
+    """What an officer found in one source system while collecting data for inzage."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="findings")
+    system = models.CharField(_("system"), max_length=200)
+    found = models.BooleanField(_("personal data found"))
+    summary = models.TextField(_("what was found"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class DocumentKind(models.TextChoices):
+    EXTRACT = "extract", _("Extract from a system")
+    LETTER = "letter", _("Letter")
+
+
+def _document_path(instance, filename):
+    return f"cases/{instance.case_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+
+
+class CaseDocument(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=10, choices=DocumentKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(upload_to=_document_path)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    shared_with_requester = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class AccessAnswer(models.Model):
+    """The AVG 15(1)(a)-(h) sections of an inzage answer, pre-filled from the register."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="access_answer")
+    data_processed = models.BooleanField(_("we process personal data of this person"), default=True)
+    purposes = models.TextField(_("purposes (15(1)(a))"))
+    categories = models.TextField(_("categories of personal data (15(1)(b))"))
+    recipients = models.TextField(_("recipients, including third countries (15(1)(c), 15(2))"))
+    retention = models.TextField(_("retention period or its criteria (15(1)(d))"))
+    rights = models.TextField(
+        _("rights to rectification, erasure, restriction and objection (15(1)(e))")
+    )
+    complaint = models.TextField(_("right to complain to the AP (15(1)(f))"))
+    source = models.TextField(_("source of data not obtained from the person (15(1)(g))"))
+    automated_decisions = models.TextField(_("automated decision-making (15(1)(h))"))
+
+    SECTION_FIELDS = (
+        "purposes",
+        "categories",
+        "recipients",
+        "retention",
+        "rights",
+        "complaint",
+        "source",
+        "automated_decisions",
+    )
+
+
+class AuditEntry(models.Model):
+    """One line of a case's audit trail (AVG 5(2)): who did what, when, from which state."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="audit_entries")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_entries"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=30, choices=AuditAction.choices)
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30, blank=True)
+    details = models.TextField(blank=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+
+    def __str__(self):
+        return f"{self.created:%Y-%m-%d %H:%M} {self.action}"
