@@ -330,3 +330,15 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created:%Y-%m-%d %H:%M} {self.action}"
+
+
+def tasks_visible_to(user):
+    """viewflow tasks of the cases `user` may see: the same organisation scope as
+    `Case.objects.visible_to`, for the queue, the inbox and the task pages."""
+    from viewflow.workflow.models import Task
+
+    if not user.is_authenticated or getattr(user, "membership", None) is None:
+        return Task.objects.none()
+    return Task.objects.filter(
+        process__caseprocess__case__organisation_id=user.membership.organisation_id
+    )

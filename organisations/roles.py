@@ -1,0 +1,47 @@
+"""Staff roles as Django groups, each with a fixed set of named permissions.
+
+The groups are created by a data migration and by `ensure_role_groups()` (idempotent), which
+tests call again after transactional tests have truncated the tables.
+"""
+
+from organisations.constants import Role
+
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.PRIVACY_OFFICER: (
+        "requests_flow.view_case",
+        "requests_flow.verify_identity",
+        "requests_flow.assess_request",
+        "requests_flow.draft_decision",
+        "requests_flow.approve_decision",
+    ),
+    Role.FG: (
+        "requests_flow.view_case",
+        "requests_flow.approve_decision",
+    ),
+    # System owners get tasks for their own systems in later flows; they cannot open cases.
+    Role.SYSTEM_OWNER: (),
+}
+
+
+def ensure_role_groups(apps=None):
+    """Create or update the role groups and their permissions. Safe to call repeatedly."""
+    if apps is None:
+        from django.contrib.auth.models import Group, Permission
+        from django.contrib.contenttypes.models import ContentType
+    else:
+        Group = apps.get_model("auth", "Group")  # noqa: N806
+        Permission = apps.get_model("auth", "Permission")  # noqa: N806
+        ContentType = apps.get_model("contenttypes", "ContentType")  # noqa: N806
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=str(role.value))
+        wanted = []
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            model = "case"
+            ct, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
+            perm, _ = Permission.objects.get_or_create(
+                content_type=ct, codename=codename, defaults={"name": codename.replace("_", " ")}
+            )
+            wanted.append(perm)
+        group.permissions.set(wanted)

@@ -1,0 +1,147 @@
+"""The two organisations whose privacy policies shaped avgflow (LEGAL.md §7), as data.
+
+Used by the demo (`manage.py seed_demo`) and by the tests, so both work on the same, realistic
+configuration. Idempotent: running it again updates nothing that exists.
+"""
+
+from organisations.constants import LegalBasis, LegalForm, ProcessingRole
+from organisations.models import Organisation, ProcessingActivity
+
+WERKSE = {
+    "slug": "werkse",
+    "name": "Werkse!",
+    "legal_form": LegalForm.PUBLIC_BODY,
+    "parent_name": "gemeente Delft",
+    "on_behalf_of": "het college van burgemeester en wethouders van Delft",
+    "objection_body": "het college van burgemeester en wethouders van Delft",
+    "objection_address": "Gemeente Delft\nPostbus 78\n2600 ME Delft",
+    "address": "Werkse!\nPostbus 3003\n2601 DA Delft",
+    "website": "https://www.werkse.nl",
+    "email": "privacy@werkse.example",
+    "phone": "015 251 7100",
+    "fg_name": "Functionaris gegevensbescherming gemeente Delft",
+    "fg_email": "fg@delft.example",
+    "brand_colour": "#b5121b",
+    "signatory": "de directeur van Werkse!",
+}
+
+WORKWAYS = {
+    "slug": "workways",
+    "name": "Workways",
+    "legal_form": LegalForm.PRIVATE,
+    "address": "Workways B.V.\nPostbus 123\n3500 AC Utrecht",
+    "website": "https://www.workways.nl",
+    "email": "privacy@workways.example",
+    "phone": "088 123 4560",
+    "fg_name": "Privacy officer Workways",
+    "fg_email": "fg@workways.example",
+    "brand_colour": "#00606e",
+    "signatory": "het management van Workways",
+}
+
+WERKSE_REGISTER = [
+    {
+        "name": "Re-integratie en begeleiding naar werk",
+        "role": ProcessingRole.CONTROLLER,
+        "purposes": "Begeleiding naar werk, leerwerkplekken en dagbesteding in opdracht van de "
+        "gemeente Delft (Participatiewet).",
+        "legal_basis": LegalBasis.PUBLIC_TASK,
+        "data_categories": "Naam, adres, geboortedatum, BSN, contactgegevens, opleiding en "
+        "werkervaring, uitkeringsgegevens, gegevens over gezondheid voor zover nodig voor "
+        "aangepast werk.",
+        "systems": "Cliëntvolgsysteem (CVS)\nDocumentbeheersysteem (DMS)",
+        "recipients": "Gemeente Delft (Werk en Inkomen), UWV, werkgevers bij plaatsing (alleen "
+        "met uw toestemming).",
+        "retention": "5 jaar na afsluiting van het traject (Archiefwet, selectielijst "
+        "gemeenten).",
+        "source": "Gemeente Delft, UWV en uzelf.",
+        "automated_decisions": "Geen.",
+    },
+    {
+        "name": "Personeels- en salarisadministratie",
+        "role": ProcessingRole.CONTROLLER,
+        "purposes": "Uitvoering van de arbeidsovereenkomst, salarisbetaling, verzuimbegeleiding.",
+        "legal_basis": LegalBasis.CONTRACT,
+        "data_categories": "Naam, adres, BSN, bankrekening, salaris, verzuim, functie.",
+        "systems": "HR-systeem (AFAS)\nSalarisadministratie",
+        "recipients": "Belastingdienst, pensioenfonds ABP, SVB, arbodienst.",
+        "retention": "7 jaar na uitdiensttreding (fiscale bewaarplicht).",
+        "source": "Uzelf en uw leidinggevende.",
+        "automated_decisions": "Geen.",
+    },
+    {
+        "name": "Zakelijke contacten",
+        "role": ProcessingRole.CONTROLLER,
+        "purposes": "Contact met leveranciers, opdrachtgevers en werkgevers.",
+        "legal_basis": LegalBasis.LEGITIMATE_INTEREST,
+        "data_categories": "Naam, functie, zakelijke contactgegevens.",
+        "systems": "Relatiebeheer (CRM)",
+        "recipients": "",
+        "retention": "2 jaar na het laatste contact.",
+        "source": "Uzelf of uw werkgever.",
+        "automated_decisions": "",
+    },
+]
+
+WORKWAYS_REGISTER = [
+    {
+        "name": "Re-integratietrajecten in opdracht van UWV",
+        "role": ProcessingRole.PROCESSOR,
+        "controller_name": "UWV",
+        "purposes": "Begeleiding naar werk in opdracht van UWV.",
+        "legal_basis": LegalBasis.PUBLIC_TASK,
+        "data_categories": "Personalia, contactgegevens, inkomen, BSN en uitkeringsgegevens, "
+        "opleiding en werkervaring, arbeidsbeperking waar relevant.",
+        "systems": "Trajectvolgsysteem\nDocumentarchief",
+        "recipients": "UWV (opdrachtgever), werkgevers bij plaatsing.",
+        "retention": "Zoals UWV als verwerkingsverantwoordelijke bepaalt; uiterlijk 2 jaar na "
+        "afronding van het traject.",
+        "source": "UWV en uzelf.",
+        "automated_decisions": "Geen.",
+    },
+    {
+        "name": "Re-integratietrajecten in opdracht van gemeenten",
+        "role": ProcessingRole.PROCESSOR,
+        "controller_name": "de opdrachtgevende gemeente",
+        "purposes": "Begeleiding naar werk in opdracht van gemeenten (Participatiewet).",
+        "legal_basis": LegalBasis.PUBLIC_TASK,
+        "data_categories": "Personalia, contactgegevens, BSN en uitkeringsgegevens, opleiding en "
+        "werkervaring, werkgever- en contractgegevens, subsidiegegevens.",
+        "systems": "Trajectvolgsysteem\nDocumentarchief",
+        "recipients": "De opdrachtgevende gemeente, werkgevers bij plaatsing.",
+        "retention": "Zoals de gemeente als verwerkingsverantwoordelijke bepaalt.",
+        "source": "De gemeente en uzelf.",
+        "automated_decisions": "Geen.",
+    },
+    {
+        "name": "Relatiebeheer en contactgegevens",
+        "role": ProcessingRole.CONTROLLER,
+        "purposes": "Contact met cliënten en zakelijke relaties; delen van contactgegevens met "
+        "werkgevers (u kunt daar bezwaar tegen maken).",
+        "legal_basis": LegalBasis.LEGITIMATE_INTEREST,
+        "data_categories": "Naam, telefoonnummer, e-mailadres.",
+        "systems": "CRM",
+        "recipients": "Werkgevers in ons netwerk.",
+        "retention": "2 jaar na het laatste contact.",
+        "source": "Uzelf.",
+        "automated_decisions": "Geen.",
+    },
+]
+
+
+def _organisation(fields, register):
+    data = dict(fields)
+    slug = data.pop("slug")
+    organisation, created = Organisation.objects.get_or_create(slug=slug, defaults=data)
+    if created:
+        for activity in register:
+            ProcessingActivity.objects.create(organisation=organisation, **activity)
+    return organisation
+
+
+def werkse() -> Organisation:
+    return _organisation(WERKSE, WERKSE_REGISTER)
+
+
+def workways() -> Organisation:
+    return _organisation(WORKWAYS, WORKWAYS_REGISTER)

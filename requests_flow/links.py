@@ -1,0 +1,38 @@
+"""Signed, expiring links for people without an account (requesters).
+
+Nothing is stored: the link carries the object's id, signed with SECRET_KEY and a purpose salt,
+and stops working after the configured number of days.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+CONFIRM_SALT = "avgflow.confirm-email"
+ANSWER_SALT = "avgflow.answer"
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def confirm_email_url(request_obj) -> str:
+    token = signing.dumps(request_obj.pk, salt=CONFIRM_SALT, compress=True)
+    return _absolute(reverse("public:confirm_email", args=[token]))
+
+
+def read_confirm_token(token: str) -> int:
+    """The request id in a confirmation token; raises signing.BadSignature (or its subclass
+    SignatureExpired) for a tampered or expired link."""
+    max_age = settings.EMAIL_CONFIRMATION_DAYS * 86400
+    return int(signing.loads(token, salt=CONFIRM_SALT, max_age=max_age))
+
+
+def answer_url(case) -> str:
+    token = signing.dumps(case.pk, salt=ANSWER_SALT, compress=True)
+    return _absolute(reverse("public:answer", args=[token]))
+
+
+def read_answer_token(token: str) -> int:
+    max_age = settings.DOWNLOAD_LINK_DAYS * 86400
+    return int(signing.loads(token, salt=ANSWER_SALT, max_age=max_age))

@@ -1,0 +1,32 @@
+from django.urls import path
+
+from requests_flow.views import officer, public
+
+public_patterns = (
+    [
+        path("", public.home, name="home"),
+        path("<slug:slug>/verzoek/", public.request_form, name="request_form"),
+        path("verzoek/ontvangen/<str:token>/", public.submitted, name="submitted"),
+        path("verzoek/bevestigen/<str:token>/", public.confirm_email, name="confirm_email"),
+        path("verzoek/antwoord/<str:token>/", public.answer, name="answer"),
+        path(
+            "verzoek/antwoord/<str:token>/<int:document_pk>/",
+            public.answer_document,
+            name="answer_document",
+        ),
+    ],
+    "public",
+)
+
+officer_patterns = (
+    [
+        path("", officer.inbox, name="inbox"),
+        path("wachtrij/", officer.queue, name="queue"),
+        path("zaken/<int:pk>/", officer.case_detail, name="case"),
+        path("zaken/<int:pk>/stroom.svg", officer.case_chart, name="case_chart"),
+        path("documenten/<int:pk>/", officer.document_download, name="document"),
+        path("taken/<int:task_pk>/", officer.task_entry, name="task"),
+        path("taken/<int:task_pk>/oppakken/", officer.task_assign, name="task_assign"),
+    ],
+    "officer",
+)

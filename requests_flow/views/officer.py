@@ -1,0 +1,167 @@
+"""Officer pages: inbox, queue, case page, task pages, documents.
+
+Every lookup goes through `Case.objects.visible_to` / `tasks_visible_to`, so a case of another
+organisation answers 404 (its existence does not leak) and staff of the same organisation without
+the permission get 403 (DESIGN.md rule 8).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from viewflow.workflow import chart
+from viewflow.workflow.flow import View as ViewNode
+from viewflow.workflow.status import STATUS
+
+from requests_flow import services
+from requests_flow.models import Case, CaseDocument, tasks_visible_to
+
+PAGE_SIZE = 50
+CASE_SELECT = ("process__caseprocess__case__request", "process__caseprocess__case__organisation")
+
+
+def officer_required(view):
+    """Logged-in staff of an organisation; anyone else logged in gets 404, not a hint."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if getattr(request.user, "membership", None) is None:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _human_tasks(user):
+    return tasks_visible_to(user).filter(flow_task_type="HUMAN").select_related(*CASE_SELECT)
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@officer_required
+def inbox(request):
+    """Tasks assigned to me."""
+    tasks = _human_tasks(request.user).filter(status=STATUS.ASSIGNED, owner=request.user)
+    tasks = tasks.order_by("process__caseprocess__case__legal_due_on", "pk")
+    return render(request, "officer/task_list.html", {"page": _page(request, tasks), "tab": "inbox"})
+
+
+@officer_required
+def queue(request):
+    """Open tasks that I may take: my permissions, my organisation, not my own drafts."""
+    permissions = request.user.get_all_permissions()
+    tasks = (
+        _human_tasks(request.user)
+        .filter(status=STATUS.NEW, owner_permission__in=permissions)
+        .exclude(
+            Q(owner_permission="requests_flow.approve_decision")
+            & Q(process__caseprocess__case__drafted_by=request.user)
+        )
+        .order_by("process__caseprocess__case__legal_due_on", "pk")
+    )
+    return render(request, "officer/task_list.html", {"page": _page(request, tasks), "tab": "queue"})
+
+
+def _case_for(request, pk):
+    case = get_object_or_404(
+        Case.objects.visible_to(request.user).select_related("request", "organisation"), pk=pk
+    )
+    if not request.user.has_perm("requests_flow.view_case"):
+        raise PermissionDenied
+    return case
+
+
+@officer_required
+def case_detail(request, pk):
+    case = _case_for(request, pk)
+    tasks = (
+        case.process.task_set.filter(flow_task_type="HUMAN")
+        .select_related("owner")
+        .order_by("created", "pk")
+    )
+    context = {
+        "case": case,
+        "request_obj": case.request,
+        "tasks": tasks,
+        "documents": case.documents.all(),
+        "findings": case.findings.all(),
+        "answer": getattr(case, "access_answer", None),
+        "audit_entries": case.request.audit_entries.filter(Q(case=case) | Q(case__isnull=True))
+        .select_related("actor")
+        .order_by("created", "pk"),
+    }
+    return render(request, "officer/case_detail.html", context)
+
+
+@officer_required
+def case_chart(request, pk):
+    """The case's flow chart as SVG, with the nodes it has passed marked."""
+    case = _case_for(request, pk)
+    flow_class = case.process.flow_class
+    grid = chart.calc_layout_data(flow_class)
+    chart.calc_cell_status(flow_class, grid, case.process.pk)
+    return HttpResponse(chart.grid_to_svg(grid), content_type="image/svg+xml")
+
+
+@officer_required
+def document_download(request, pk):
+    document = get_object_or_404(
+        CaseDocument.objects.filter(case__in=Case.objects.visible_to(request.user)), pk=pk
+    )
+    if not request.user.has_perm("requests_flow.view_case"):
+        raise PermissionDenied
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.file.name.rsplit("/", 1)[-1],
+        content_type=document.content_type,
+    )
+
+
+def _task_for(request, task_pk):
+    task = get_object_or_404(_human_tasks(request.user), pk=task_pk)
+    if not isinstance(task.flow_task, ViewNode):
+        raise Http404
+    if not request.user.has_perm(task.owner_permission):
+        raise PermissionDenied
+    return task
+
+
+@officer_required
+def task_entry(request, task_pk):
+    """A task's page: its form when it is mine, else who has it or a button to take it."""
+    task = _task_for(request, task_pk)
+    flow_task = task.flow_task
+    case = task.process.caseprocess.case
+    if task.status == STATUS.ASSIGNED and task.owner_id == request.user.pk:
+        return flow_task.view(request, task=task)
+    context = {
+        "task": task,
+        "case": case,
+        "can_assign": task.status == STATUS.NEW and flow_task.can_assign(request.user, task),
+    }
+    if task.status == STATUS.NEW and not context["can_assign"]:
+        # the four-eyes rule: someone with the permission who may still not take this task
+        raise PermissionDenied
+    return render(request, "officer/task_take.html", context)
+
+
+@officer_required
+@require_POST
+def task_assign(request, task_pk):
+    task = _task_for(request, task_pk)
+    if task.status != STATUS.NEW or not task.flow_task.can_assign(request.user, task):
+        messages.error(request, _("This task can no longer be taken."))
+        return redirect("officer:case", task.process.caseprocess.case.pk)
+    services.assign_task(task=task, actor=request.user)
+    return redirect("officer:task", task.pk)
