@@ -31,3 +31,12 @@ class Role(models.TextChoices):
     PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
     FG = "fg", _("Data protection officer (FG)")
     SYSTEM_OWNER = "system_owner", _("System owner")
+
+
+class DataSubject(models.TextChoices):
+    """Whose data: the requester's relation to the organisation, and a register line's subjects."""
+
+    CLIENT = "client", _("Client")
+    EMPLOYEE = "employee", _("Employee or former employee")
+    BUSINESS_CONTACT = "business_contact", _("Business contact")
+    OTHER = "other", _("Other")

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from organisations.constants import LegalBasis, LegalForm, ProcessingRole
+from organisations.constants import DataSubject, LegalBasis, LegalForm, ProcessingRole
 
 
 class Organisation(models.Model):
@@ -86,6 +86,12 @@ class ProcessingActivity(models.Model):
     )
     controller_name = models.CharField(
         _("controller (when we are processor)"), max_length=200, blank=True
+    )
+    data_subjects = models.CharField(
+        _("whose data"),
+        max_length=20,
+        choices=DataSubject.choices,
+        default=DataSubject.CLIENT,
     )
     purposes = models.TextField(_("purposes"))
     legal_basis = models.CharField(_("legal basis"), max_length=10, choices=LegalBasis.choices)

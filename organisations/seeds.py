@@ -52,13 +52,13 @@ WERKSE_REGISTER = [
         "systems": "Cliëntvolgsysteem (CVS)\nDocumentbeheersysteem (DMS)",
         "recipients": "Gemeente Delft (Werk en Inkomen), UWV, werkgevers bij plaatsing (alleen "
         "met uw toestemming).",
-        "retention": "5 jaar na afsluiting van het traject (Archiefwet, selectielijst "
-        "gemeenten).",
+        "retention": "5 jaar na afsluiting van het traject (Archiefwet, selectielijst gemeenten).",
         "source": "Gemeente Delft, UWV en uzelf.",
         "automated_decisions": "Geen.",
     },
     {
         "name": "Personeels- en salarisadministratie",
+        "data_subjects": "employee",
         "role": ProcessingRole.CONTROLLER,
         "purposes": "Uitvoering van de arbeidsovereenkomst, salarisbetaling, verzuimbegeleiding.",
         "legal_basis": LegalBasis.CONTRACT,
@@ -71,6 +71,7 @@ WERKSE_REGISTER = [
     },
     {
         "name": "Zakelijke contacten",
+        "data_subjects": "business_contact",
         "role": ProcessingRole.CONTROLLER,
         "purposes": "Contact met leveranciers, opdrachtgevers en werkgevers.",
         "legal_basis": LegalBasis.LEGITIMATE_INTEREST,

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from organisations.constants import DataSubject
+
 
 class Right(models.TextChoices):
     ACCESS = "access", _("Access (inzage, art. 15 GDPR)")
@@ -23,11 +25,8 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Phone (written down by staff)")
 
 
-class Relation(models.TextChoices):
-    CLIENT = "client", _("Client")
-    EMPLOYEE = "employee", _("Employee or former employee")
-    BUSINESS_CONTACT = "business_contact", _("Business contact")
-    OTHER = "other", _("Other")
+# The requester's relation to the organisation is also whose data a register line is about.
+Relation = DataSubject
 
 
 class Language(models.TextChoices):

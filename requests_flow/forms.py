@@ -33,7 +33,9 @@ class RequestForm(forms.Form):
         help_text=_("We send you a link to confirm this address, and our answer."),
     )
     phone = forms.CharField(label=_("Phone number (optional)"), max_length=40, required=False)
-    address = forms.CharField(label=_("Street and number (optional)"), max_length=200, required=False)
+    address = forms.CharField(
+        label=_("Street and number (optional)"), max_length=200, required=False
+    )
     postal_code = forms.CharField(label=_("Postal code (optional)"), max_length=10, required=False)
     city = forms.CharField(label=_("City (optional)"), max_length=100, required=False)
     relation = forms.ChoiceField(
@@ -65,7 +67,9 @@ class VerifyIdentityForm(forms.Form):
         widget=forms.RadioSelect,
     )
     established = forms.ChoiceField(
-        label=_("Is the requester's identity established?"), choices=YES_NO, widget=forms.RadioSelect
+        label=_("Is the requester's identity established?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
     )
     note = forms.CharField(
         label=_("Notes (required when identity is not established: they become the reasons)"),
@@ -77,7 +81,10 @@ class VerifyIdentityForm(forms.Form):
         data = super().clean()
         if data.get("established") == "no" and not data.get("note", "").strip():
             self.add_error("note", _("Give the reasons why the identity is not established."))
-        if data.get("established") == "yes" and data.get("method") == IdentityMethod.EMAIL_CONFIRMED:
+        if (
+            data.get("established") == "yes"
+            and data.get("method") == IdentityMethod.EMAIL_CONFIRMED
+        ):
             # LEGAL.md 2.1: a confirmed e-mail address alone never suffices for inzage
             self.add_error(
                 "method",

@@ -40,6 +40,9 @@ class ReferenceCounter(models.Model):
     class Meta:
         verbose_name = _("reference counter")
 
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
 
 class DecreedDay(models.Model):
     """A day that a Royal Decree under Atw 3(3) declares equal to a public holiday.
@@ -235,6 +238,9 @@ class CaseProcess(Process):
     class Meta:
         verbose_name = _("case process")
 
+    def __str__(self):
+        return f"process of case {self.case_id}"
+
 
 class SourceFinding(models.Model):
     """What an officer found in one source system while collecting data for inzage."""
@@ -248,6 +254,9 @@ class SourceFinding(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self):
+        return self.system
 
 
 class DocumentKind(models.TextChoices):
@@ -294,6 +303,9 @@ class AccessAnswer(models.Model):
     complaint = models.TextField(_("right to complain to the AP (15(1)(f))"))
     source = models.TextField(_("source of data not obtained from the person (15(1)(g))"))
     automated_decisions = models.TextField(_("automated decision-making (15(1)(h))"))
+
+    def __str__(self):
+        return f"answer to case {self.case_id}"
 
     SECTION_FIELDS = (
         "purposes",

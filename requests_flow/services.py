@@ -189,14 +189,16 @@ def confirm_email(request_obj: Request) -> bool:
         return False
     request_obj.email_confirmed_at = timezone.now()
     request_obj.save(update_fields=["email_confirmed_at"])
-    _audit(request_obj, AuditAction.EMAIL_CONFIRMED, details=request_obj.requester_email)
     for case in request_obj.cases.select_related("process"):
         flow_class = FLOW_FOR_RIGHT[case.right]
-        task = case.process.task_set.get(
-            flow_task=flow_class.confirm_email, status="NEW"
-        )
+        task = case.process.task_set.get(flow_task=flow_class.confirm_email, status="NEW")
         flow_class.confirm_email.run(task)
-        _move(case, CaseStatus.IDENTITY, AuditAction.EMAIL_CONFIRMED)
+        _move(
+            case,
+            CaseStatus.IDENTITY,
+            AuditAction.EMAIL_CONFIRMED,
+            details=request_obj.requester_email,
+        )
         with translation.override(request_obj.language):
             queue_message(
                 template="acknowledgement",
@@ -309,7 +311,11 @@ def add_case_document(
 def access_answer_defaults(case: Case) -> dict[str, str]:
     """AVG 15(1)(a)-(h) texts pre-filled from the organisation's processing register."""
     organisation = case.organisation
-    activities = list(organisation.processing_activities.all())
+    # tailored to this person (AVG 15; a generic privacy statement does not satisfy it): only
+    # the processing activities about people with the requester's relation to us
+    activities = list(
+        organisation.processing_activities.filter(data_subjects=case.request.relation)
+    ) or list(organisation.processing_activities.all())
     with translation.override(case.request.language):
 
         def join(field):
@@ -441,7 +447,9 @@ def send_decision(case: Case) -> CaseDocument:
                     "requester_name": request_obj.correspondent_name,
                     "reference": request_obj.reference,
                     "download_url": links.answer_url(case),
-                    "valid_until": _date(sent_on + datetime.timedelta(days=settings.DOWNLOAD_LINK_DAYS)),
+                    "valid_until": _date(
+                        sent_on + datetime.timedelta(days=settings.DOWNLOAD_LINK_DAYS)
+                    ),
                 },
             )
     return letter

@@ -1,14 +1,14 @@
 """Inzage (access, AVG 15).
 
-    start ─▶ confirm e-mail ─▶ verify identity ─▶ ◇ identity established?
-                                                    ├ yes ─▶ assess ─▶ ◇ AVG request of ours?
-                                                    │                   ├ yes ─▶ draft answer ─┐
-                                                    │                   └ no ──▶ draft refusal ┤
-                                                    └ no ─────────────────────▶ draft refusal ┤
-    ┌──────────────────────────────────────────────────────────────────────────────────────┘
-    └▶ ◇ approval required? ─ yes ─▶ approve ─▶ ◇ approved? ─ yes ─▶ send decision ─▶ end
-                             └ no ─────────────────────────────────▶ send decision
-                                                  └ no ─▶ back to the draft it came from
+start ─▶ confirm e-mail ─▶ verify identity ─▶ ◇ identity established?
+                                                ├ yes ─▶ assess ─▶ ◇ AVG request of ours?
+                                                │                   ├ yes ─▶ draft answer ─┐
+                                                │                   └ no ──▶ draft refusal ┤
+                                                └ no ─────────────────────▶ draft refusal ┤
+┌──────────────────────────────────────────────────────────────────────────────────────┘
+└▶ ◇ approval required? ─ yes ─▶ approve ─▶ ◇ approved? ─ yes ─▶ send decision ─▶ end
+                         └ no ─────────────────────────────────▶ send decision
+                                              └ no ─▶ back to the draft it came from
 """
 
 from django.utils.translation import gettext_lazy as _

@@ -53,7 +53,9 @@ def inbox(request):
     """Tasks assigned to me."""
     tasks = _human_tasks(request.user).filter(status=STATUS.ASSIGNED, owner=request.user)
     tasks = tasks.order_by("process__caseprocess__case__legal_due_on", "pk")
-    return render(request, "officer/task_list.html", {"page": _page(request, tasks), "tab": "inbox"})
+    return render(
+        request, "officer/task_list.html", {"page": _page(request, tasks), "tab": "inbox"}
+    )
 
 
 @officer_required
@@ -69,7 +71,9 @@ def queue(request):
         )
         .order_by("process__caseprocess__case__legal_due_on", "pk")
     )
-    return render(request, "officer/task_list.html", {"page": _page(request, tasks), "tab": "queue"})
+    return render(
+        request, "officer/task_list.html", {"page": _page(request, tasks), "tab": "queue"}
+    )
 
 
 def _case_for(request, pk):

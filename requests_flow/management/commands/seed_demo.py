@@ -42,7 +42,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not force:
-            raise CommandError("seed_demo creates users with known passwords; use DEBUG=1 or --force.")
+            raise CommandError(
+                "seed_demo creates users with known passwords; use DEBUG=1 or --force."
+            )
         with transaction.atomic():
             users = {}
             for org in (seeds.werkse(), seeds.workways()):
@@ -58,8 +60,10 @@ class Command(BaseCommand):
                     )
                 if not Request.objects.filter(organisation=org).exists():
                     self._requests(org, users)
-        self.stdout.write(self.style.SUCCESS("Demo data loaded. Staff logins (password: %s):" % DEMO_PASSWORD))
-        for (slug, suffix), user in users.items():
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data loaded. Staff logins (password: {DEMO_PASSWORD}):")
+        )
+        for (_slug, suffix), user in users.items():
             self.stdout.write(f"  {user.username:<22} {dict(STAFF_ROLES)[suffix]}")
 
     def _requests(self, org, users):
@@ -86,7 +90,9 @@ class Command(BaseCommand):
                 lambda case=case, ok=established: services.verify_identity(
                     case=case,
                     actor=officer,
-                    method=IdentityMethod.HELD_DATA_MATCHED if ok else IdentityMethod.EMAIL_CONFIRMED,
+                    method=IdentityMethod.HELD_DATA_MATCHED
+                    if ok
+                    else IdentityMethod.EMAIL_CONFIRMED,
                     established=ok,
                     note="" if ok else "De gegevens kwamen niet overeen met onze administratie.",
                 ),
@@ -141,9 +147,10 @@ class Command(BaseCommand):
                 case,
                 AccessFlow.approve,
                 colleague,
-                lambda case=case: services.decide_approval(case=case, actor=colleague, approve=True),
+                lambda case=case: services.decide_approval(
+                    case=case, actor=colleague, approve=True
+                ),
             )
-
 
     def _extract(self, name, email):
         pdf = letters.render_pdf(
