@@ -1,0 +1,42 @@
+"""Every state change of a request or case goes through one function here (DESIGN.md rule 2).
+
+Each function is atomic, takes the acting user (None for the requester or the system), writes
+one audit entry per case it changes, and queues its outgoing messages in the same transaction.
+The functions live in one module per stage of a case; callers use them as `services.<name>`.
+"""
+
+from requests_flow.services._common import ServiceError
+from requests_flow.services.assessment import (
+    Finding,
+    add_case_document,
+    assess_case,
+    assign_task,
+    log_answer_download,
+    verify_identity,
+)
+from requests_flow.services.decisions import (
+    access_answer_defaults,
+    decide_approval,
+    draft_answer,
+    draft_refusal,
+    send_decision,
+)
+from requests_flow.services.intake import Requester, confirm_email, submit_request
+
+__all__ = [
+    "Finding",
+    "Requester",
+    "ServiceError",
+    "access_answer_defaults",
+    "add_case_document",
+    "assess_case",
+    "assign_task",
+    "confirm_email",
+    "decide_approval",
+    "draft_answer",
+    "draft_refusal",
+    "log_answer_download",
+    "send_decision",
+    "submit_request",
+    "verify_identity",
+]

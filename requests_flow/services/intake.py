@@ -1,0 +1,172 @@
+"""Receipt: a request comes in, the requester confirms the e-mail address (LEGAL.md 1.1)."""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from notifications.services import queue_message
+from requests_flow import deadlines, links
+from requests_flow.constants import (
+    AuditAction,
+    CaseStatus,
+    Channel,
+    Right,
+)
+from requests_flow.models import (
+    Case,
+    Request,
+)
+from requests_flow.references import next_reference
+from requests_flow.services._common import ServiceError, _audit, _date, _move
+
+
+@dataclass(frozen=True)
+class Requester:
+    name: str
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    relation: str = "other"
+
+
+def submit_request(
+    *,
+    organisation,
+    rights: list[str],
+    requester: Requester,
+    description: str = "",
+    language: str = "nl",
+    channel: str = Channel.WEB,
+    received_at: datetime.datetime | None = None,
+    idempotency_key: uuid.UUID | None = None,
+    actor=None,
+) -> Request:
+    """Register a request with one case per right and start each case's flow.
+
+    The clock starts on the date the request reached us in Europe/Amsterdam (LEGAL.md 1.1). A
+    second submission with the same idempotency key returns the first request unchanged.
+    """
+    from requests_flow.flows import FLOW_FOR_RIGHT
+
+    if idempotency_key is not None:
+        existing = Request.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    unknown = [r for r in rights if r not in FLOW_FOR_RIGHT]
+    if not rights or unknown:
+        raise ServiceError(_("This organisation cannot handle this kind of request online yet."))
+
+    received_at = received_at or timezone.now()
+    received_on = timezone.localdate(received_at)
+    try:
+        with transaction.atomic():
+            request_obj = Request.objects.create(
+                organisation=organisation,
+                channel=channel,
+                received_at=received_at,
+                received_on=received_on,
+                language=language,
+                description=description,
+                requester_name=requester.name,
+                requester_email=requester.email,
+                requester_phone=requester.phone,
+                requester_address=requester.address,
+                requester_postal_code=requester.postal_code,
+                requester_city=requester.city,
+                relation=requester.relation,
+                idempotency_key=idempotency_key,
+            )
+            _audit(
+                request_obj,
+                AuditAction.SUBMITTED,
+                actor=actor,
+                details=Channel(channel).label,
+            )
+            due = deadlines.compute_deadlines(received_on, organisation)
+            for right in rights:
+                case = Case.objects.create(
+                    request=request_obj,
+                    organisation=organisation,
+                    right=right,
+                    internal_due_on=due.internal,
+                    legal_due_on=due.legal,
+                )
+                # inside the submission's transaction: no request without its process
+                FLOW_FOR_RIGHT[right].start.run(case=case)
+            # the counter is locked last, so it is held only for the commit (STACK-FACTS)
+            request_obj.reference = next_reference(received_on.year)
+            request_obj.save(update_fields=["reference"])
+            if requester.email:
+                queue_message(
+                    template="confirm_email",
+                    to=requester.email,
+                    language=language,
+                    organisation=organisation,
+                    request=request_obj,
+                    context={
+                        "organisation_name": organisation.name,
+                        "requester_name": requester.name,
+                        "reference": request_obj.reference,
+                        "confirm_url": links.confirm_email_url(request_obj),
+                        "valid_days": str(settings.EMAIL_CONFIRMATION_DAYS),
+                    },
+                )
+    except IntegrityError:
+        # a concurrent double submission with the same key won the race: answer with its request
+        if idempotency_key is not None:
+            existing = Request.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing
+        raise
+    return request_obj
+
+
+@transaction.atomic
+def confirm_email(request_obj: Request) -> bool:
+    """The requester followed the confirmation link: acknowledge and move every case on.
+
+    Returns False when the address had already been confirmed (a second click changes nothing).
+    """
+    from requests_flow.flows import FLOW_FOR_RIGHT
+
+    request_obj = Request.objects.select_for_update().get(pk=request_obj.pk)
+    if request_obj.email_confirmed_at is not None:
+        return False
+    request_obj.email_confirmed_at = timezone.now()
+    request_obj.save(update_fields=["email_confirmed_at"])
+    for case in request_obj.cases.select_related("process"):
+        flow_class = FLOW_FOR_RIGHT[case.right]
+        task = case.process.task_set.get(flow_task=flow_class.confirm_email, status="NEW")
+        flow_class.confirm_email.run(task)
+        _move(
+            case,
+            CaseStatus.IDENTITY,
+            AuditAction.EMAIL_CONFIRMED,
+            details=request_obj.requester_email,
+        )
+        with translation.override(request_obj.language):
+            queue_message(
+                template="acknowledgement",
+                to=request_obj.correspondent_email,
+                language=request_obj.language,
+                organisation=case.organisation,
+                request=request_obj,
+                case=case,
+                context={
+                    "organisation_name": case.organisation.name,
+                    "requester_name": request_obj.correspondent_name,
+                    "reference": request_obj.reference,
+                    "right_label": str(Right(case.right).label),
+                    "received_on": _date(request_obj.received_on),
+                    "internal_due_on": _date(case.internal_due_on),
+                    "legal_due_on": _date(case.legal_due_on),
+                },
+            )
+    return True
