@@ -16,6 +16,22 @@ from requests_flow import services
 PASSWORD = "correct-horse-battery-staple"
 
 
+def login(client, user):
+    """Log a staff user in with the Django test client (the one place tests do this)."""
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def browser_login(page, user):
+    """Log a staff user in through the login page, as a person does (the one place e2e tests
+    do this)."""
+    page.goto("/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/behandeling/")
+
+
 @pytest.fixture
 def werkse(db):
     return seeds.werkse()

@@ -3,8 +3,8 @@
 Each xdist worker starts one browser (pytest-playwright's session-scoped ``browser``) and one live
 server (pytest-django's session-scoped ``live_server``, which adds its host to ALLOWED_HOSTS for
 the tests that use it); every test gets a fresh browser context and page, with the live server
-as its base URL (``page.goto("/path/")``). Pages are checked for
-console errors, uncaught exceptions and CSP violations after every test.
+as its base URL (``page.goto("/path/")``). Pages are checked for console errors, uncaught
+exceptions and CSP violations after every test.
 
 Helpers, as fixtures: ``assert_accessible(page)`` runs axe-core in the page and fails on any
 violation; ``screenshot(page, name)`` saves ``test-artifacts/<name>.png``.

@@ -7,8 +7,9 @@ from django.core import mail
 from pypdf import PdfReader
 
 from notifications.services import send_pending_messages
+from requests_flow.flows import AccessFlow
 from requests_flow.models import Case, Request
-from tests.domain_fixtures import PASSWORD
+from tests.domain_fixtures import browser_login
 
 
 def _path(url: str) -> str:
@@ -24,18 +25,12 @@ def _last_link(pattern: str) -> str:
     raise AssertionError(f"no e-mail with {pattern}")
 
 
-def _login(page, user):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/behandeling/")
-
-
-def _take_and_open(page, title_part):
+def _take_and_open(page, case, node):
+    """Open the task from the queue (by its link, whatever the language) and take it."""
+    task = case.process.task_set.get(flow_task=node, status="NEW")
     page.goto("/behandeling/wachtrij/")
-    page.get_by_role("link", name=re.compile(title_part)).first.click()
-    page.locator("main form button[type=submit]").click()  # take the task
+    page.locator(f'a[href="/behandeling/taken/{task.pk}/"]').click()
+    page.locator("main form button[type=submit]").click()
 
 
 def _complete(page):
@@ -69,17 +64,17 @@ def test_inzage_from_form_to_pdf(
     case.refresh_from_db()
     assert case.status == "identity"
 
-    _login(page, officer)
+    browser_login(page, officer)
     page.goto("/behandeling/wachtrij/")
     assert_accessible(page)
     screenshot(page, "inzage-3-queue")
-    _take_and_open(page, "Ident|identit")
+    _take_and_open(page, case, AccessFlow.verify_identity)
     assert_accessible(page)
     page.locator("input[name=method][value=held_data]").check()
     page.locator("input[name=established][value=yes]").check()
     _complete(page)
 
-    _take_and_open(page, "Beoordel|Assess")
+    _take_and_open(page, case, AccessFlow.assess)
     page.locator("input[name=is_avg_request][value=yes]").check()
     page.locator("#id_findings-0-found").check()
     page.fill("#id_findings-0-summary", "Trajectdossier 2026")
@@ -96,7 +91,7 @@ def test_inzage_from_form_to_pdf(
     assert_accessible(page)
     _complete(page)
 
-    _take_and_open(page, "antwoord|answer")
+    _take_and_open(page, case, AccessFlow.draft_answer)
     assert page.locator("#id_purposes").input_value().strip()  # pre-filled from the register
     assert_accessible(page)
     _complete(page)
@@ -104,8 +99,8 @@ def test_inzage_from_form_to_pdf(
     assert_accessible(page)
 
     approver = browser.new_context(base_url=live_server.url).new_page()
-    _login(approver, colleague)
-    _take_and_open(approver, "Keur|Approve")
+    browser_login(approver, colleague)
+    _take_and_open(approver, case, AccessFlow.approve)
     assert_accessible(approver)
     approver.locator("input[name=decision][value=approve]").check()
     _complete(approver)

@@ -13,16 +13,11 @@ from requests_flow import links
 from requests_flow.constants import CaseStatus, Outcome
 from requests_flow.flows import AccessFlow
 from requests_flow.models import AuditEntry, Case, Request
-from tests.domain_fixtures import PASSWORD, submit_access_request
+from tests.domain_fixtures import login, submit_access_request
 
 pytestmark = pytest.mark.django_db
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def open_task(case, node):

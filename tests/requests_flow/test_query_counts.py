@@ -10,7 +10,7 @@ from viewflow.workflow.models import Task
 
 from requests_flow.flows import AccessFlow
 from requests_flow.models import Case, CaseProcess, Request
-from tests.domain_fixtures import PASSWORD
+from tests.domain_fixtures import login
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def test_submission_query_count_is_fixed(client, werkse):
 
 
 def test_task_completion_query_count_is_fixed(client, access_case, officer):
-    client.login(username=officer.username, password=PASSWORD)
+    login(client, officer)
     task = access_case.process.task_set.get(flow_task=AccessFlow.verify_identity)
     client.post(reverse("officer:task_assign", args=[task.pk]))
     data = {"method": "held_data", "established": "yes", "note": ""}
@@ -99,7 +99,7 @@ def test_task_completion_query_count_is_fixed(client, access_case, officer):
 
 def test_queue_query_count_is_flat_from_10_to_1000(client, werkse, workways, officer):
     # DESIGN rule 10, STACK-FACTS (viewflow lists): flat at 10 and at 1,000 open tasks
-    client.login(username=officer.username, password=PASSWORD)
+    login(client, officer)
     url = reverse("officer:queue")
     seed_identity_tasks(werkse, 10)
     seed_identity_tasks(workways, 5, start=5000)  # another organisation's tasks never show
@@ -112,7 +112,7 @@ def test_queue_query_count_is_flat_from_10_to_1000(client, werkse, workways, off
 
 
 def test_inbox_query_count_is_flat(client, werkse, officer):
-    client.login(username=officer.username, password=PASSWORD)
+    login(client, officer)
     seed_identity_tasks(werkse, 10)
     Task.objects.update(owner=officer, status="ASSIGNED")
     small, _ = count_queries(lambda: client.get(reverse("officer:inbox")))
