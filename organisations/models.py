@@ -38,6 +38,15 @@ class Organisation(models.Model):
     extension_margin_days = models.PositiveSmallIntegerField(
         _("margin before an extended deadline (days)"), default=5
     )
+    reminder_days_before_internal = models.PositiveSmallIntegerField(
+        _("reminder before the internal target (days)"), default=5
+    )
+    reminder_days_before_legal = models.PositiveSmallIntegerField(
+        _("reminder before the legal deadline (days)"), default=3
+    )
+    default_reply_term_days = models.PositiveSmallIntegerField(
+        _("default reply term for information requests (days)"), default=14
+    )
     approval_required = models.BooleanField(
         _("decisions need a second person's approval"), default=True
     )

@@ -13,10 +13,13 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "requests_flow.assess_request",
         "requests_flow.draft_decision",
         "requests_flow.approve_decision",
+        "requests_flow.manage_clock",
     ),
     Role.FG: (
         "requests_flow.view_case",
         "requests_flow.approve_decision",
+        "requests_flow.manage_clock",
+        "requests_flow.manage_decreed_days",
     ),
     # System owners get tasks for their own systems in later flows; they cannot open cases.
     Role.SYSTEM_OWNER: (),

@@ -63,6 +63,27 @@ class Outcome(models.TextChoices):
 class RefusalGround(models.TextChoices):
     NOT_AN_AVG_REQUEST = "not_avg", _("Not a request under the GDPR for this organisation")
     IDENTITY_NOT_ESTABLISHED = "identity", _("Identity could not be established")
+    NO_REPLY = "no_reply", _("No reply to our request for information (Awb 4:5)")
+
+
+class InformationKind(models.TextChoices):
+    """What an information request asks for (LEGAL.md 1.5: only these pause the clock)."""
+
+    IDENTITY = "identity", _("Proof of identity")
+    CLARIFICATION = "clarification", _("Clarification of the request")
+
+
+class InformationStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for the reply")
+    ANSWERED = "answered", _("Answered")
+    EXPIRED = "expired", _("Reply term ended without a reply")
+
+
+class ExtensionReason(models.TextChoices):
+    """AVG 12(3): only complexity or the number of requests justify an extension."""
+
+    COMPLEXITY = "complexity", _("The request is complex")
+    NUMBER_OF_REQUESTS = "number", _("The number of requests")
 
 
 class IdentityMethod(models.TextChoices):
@@ -88,3 +109,11 @@ class AuditAction(models.TextChoices):
     DECISION_SENT = "decision_sent", _("Decision sent")
     TASK_ASSIGNED = "task_assigned", _("Task taken")
     DOCUMENT_DOWNLOADED = "document_downloaded", _("Document downloaded by the requester")
+    INFORMATION_REQUESTED = "information_requested", _("Information requested (clock paused)")
+    INFORMATION_RECEIVED = "information_received", _("Reply received (clock resumed)")
+    INFORMATION_EXPIRED = "information_expired", _("Reply term ended without a reply")
+    EXTENDED = "extended", _("Deadline extended")
+    NOTICE_OF_DEFAULT = "notice_of_default", _("Notice of default received")
+    DEADLINES_RECOMPUTED = "deadlines_recomputed", _("Deadlines recomputed")
+    REMINDER_SENT = "reminder_sent", _("Deadline reminder sent")
+    ESCALATED = "escalated", _("Escalated to the FG")

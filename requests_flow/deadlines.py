@@ -273,14 +273,48 @@ def pause_days(letter_on: datetime.date, reply_on: datetime.date) -> set[datetim
     return {letter_on + datetime.timedelta(days=i) for i in range(1, days + 1)}
 
 
-def case_deadlines(case: Case) -> Deadlines:
-    """The deadlines of ``case``, counted from its request's ``received_on`` with its
-    organisation's policy.
+def information_request_days(info_request, today: datetime.date) -> set[datetime.date]:
+    """The days one information request pauses the clock (LEGAL.md 1.5): up to the reply; for an
+    unanswered request whose term ran out, up to and including the term's last day; for one still
+    open, "as if the reply came today"."""
+    if info_request.replied_on is not None:
+        return pause_days(info_request.sent_on, info_request.replied_on)
+    if info_request.reply_due_on < today:
+        return pause_days(info_request.sent_on, info_request.reply_due_on + _ONE_DAY)
+    return pause_days(info_request.sent_on, max(today, info_request.sent_on))
 
-    The case's pauses (the union of the days of its information requests) feed ``paused_days``,
-    and its extension feeds ``extended``. Until those records exist, a case has neither.
+
+def case_deadlines(
+    case: Case,
+    today: datetime.date | None = None,
+    *,
+    decreed_days: Collection[datetime.date] | None = None,
+) -> Deadlines:
+    """The deadlines of ``case``, counted from its request's ``received_on`` with its
+    organisation's policy, its pauses and its extension.
+
+    The pauses are the union of the days of the case's information requests (a day counts once,
+    LEGAL.md 1.5); an open pause counts as if the reply came ``today`` (default: the local date).
+    ``extended`` is true once the case has an extension (AVG 12(3)).
     """
-    return compute_deadlines(case.request.received_on, case.organisation)
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    paused: set[datetime.date] = set()
+    for info_request in case.information_requests.all():
+        paused |= information_request_days(info_request, today)
+    return compute_deadlines(
+        case.request.received_on,
+        case.organisation,
+        paused_days=paused,
+        extended=hasattr(case, "extension"),
+        decreed_days=decreed_days,
+    )
+
+
+def start_of_day(d: datetime.date) -> datetime.datetime:
+    """00:00 Europe/Amsterdam on ``d``, as an aware datetime (for viewflow timers)."""
+    return datetime.datetime.combine(d, datetime.time(0), tzinfo=AMSTERDAM)
 
 
 def due_moment(d: datetime.date) -> datetime.datetime:

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from requests_flow.constants import IdentityMethod, Language, Relation, Right
+from requests_flow.constants import ExtensionReason, IdentityMethod, Language, Relation, Right
 from requests_flow.models import AccessAnswer
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -60,7 +60,32 @@ class RequestForm(forms.Form):
             self.fields["idempotency_key"].initial = uuid.uuid4()
 
 
-class VerifyIdentityForm(forms.Form):
+ASK = "ask"
+
+
+class InformationRequestFields(forms.Form):
+    """Asking the requester for information pauses the clock, only with a reply term
+    (LEGAL.md 1.5)."""
+
+    what_is_needed = forms.CharField(
+        label=_("What must the requester send? (when you ask for information)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    reply_term_days = forms.IntegerField(
+        label=_("Reply term in days"), min_value=1, max_value=90, initial=14, required=False
+    )
+
+    def clean_information_request(self, choice_field):
+        data = self.cleaned_data
+        if data.get(choice_field) == ASK:
+            if not data.get("what_is_needed", "").strip():
+                self.add_error("what_is_needed", _("Say what the requester must send."))
+            if not data.get("reply_term_days"):
+                self.add_error("reply_term_days", _("Give a reply term."))
+
+
+class VerifyIdentityForm(InformationRequestFields):
     method = forms.ChoiceField(
         label=_("How was the identity checked?"),
         choices=IdentityMethod.choices,
@@ -68,9 +93,10 @@ class VerifyIdentityForm(forms.Form):
     )
     established = forms.ChoiceField(
         label=_("Is the requester's identity established?"),
-        choices=YES_NO,
+        choices=[*YES_NO, (ASK, _("Not yet: ask the requester for proof (pauses the clock)"))],
         widget=forms.RadioSelect,
     )
+    field_order = ["method", "established", "note", "what_is_needed", "reply_term_days"]
     note = forms.CharField(
         label=_("Notes (required when identity is not established: they become the reasons)"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -81,6 +107,7 @@ class VerifyIdentityForm(forms.Form):
         data = super().clean()
         if data.get("established") == "no" and not data.get("note", "").strip():
             self.add_error("note", _("Give the reasons why the identity is not established."))
+        self.clean_information_request("established")
         if (
             data.get("established") == "yes"
             and data.get("method") == IdentityMethod.EMAIL_CONFIRMED
@@ -137,12 +164,13 @@ def sniff_content_type(uploaded) -> str | None:
     return None
 
 
-class AssessForm(forms.Form):
+class AssessForm(InformationRequestFields):
     is_avg_request = forms.ChoiceField(
         label=_("Is this a request under the GDPR that we must answer?"),
-        choices=YES_NO,
+        choices=[*YES_NO, (ASK, _("Unclear: ask the requester to clarify (pauses the clock)"))],
         widget=forms.RadioSelect,
     )
+    field_order = ["is_avg_request", "note", "what_is_needed", "reply_term_days", "extracts"]
     note = forms.CharField(
         label=_("Assessment notes (required for 'no': they become the reasons)"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -155,23 +183,11 @@ class AssessForm(forms.Form):
     )
 
     def clean_extracts(self):
-        files = self.cleaned_data["extracts"]
-        for uploaded in files:
-            if uploaded.size > settings.UPLOAD_MAX_BYTES:
-                raise forms.ValidationError(
-                    _("%(name)s is larger than %(max)s MB.")
-                    % {"name": uploaded.name, "max": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
-                )
-            content_type = sniff_content_type(uploaded)
-            if content_type is None:
-                raise forms.ValidationError(
-                    _("%(name)s is not a PDF, PNG or JPEG file.") % {"name": uploaded.name}
-                )
-            uploaded.content_type = content_type
-        return files
+        return _checked_uploads(self.cleaned_data["extracts"])
 
     def clean(self):
         data = super().clean()
+        self.clean_information_request("is_avg_request")
         if data.get("is_avg_request") == "no" and not data.get("note", "").strip():
             self.add_error("note", _("Give the reasons why this is not a request we must answer."))
         return data
@@ -208,3 +224,62 @@ class ApproveForm(forms.Form):
         if data.get("decision") == "return" and not data.get("note", "").strip():
             self.add_error("note", _("Say what must change."))
         return data
+
+
+def _checked_uploads(files):
+    """Uploads pass the same checks everywhere: type by content (PDF, PNG, JPEG) and size."""
+    for uploaded in files:
+        if uploaded.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("%(name)s is larger than %(max)s MB.")
+                % {"name": uploaded.name, "max": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+            )
+        content_type = sniff_content_type(uploaded)
+        if content_type is None:
+            raise forms.ValidationError(
+                _("%(name)s is not a PDF, PNG or JPEG file.") % {"name": uploaded.name}
+            )
+        uploaded.content_type = content_type
+    return files
+
+
+class ReplyForm(forms.Form):
+    """The requester's answer to an information request."""
+
+    message = forms.CharField(
+        label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
+    )
+    files = MultipleFileField(
+        label=_("Documents (optional; PDF, PNG or JPEG)"),
+        required=False,
+        help_text=_("Sending a copy of an ID document? Make your BSN and photo unreadable first."),
+    )
+
+    def clean_files(self):
+        return _checked_uploads(self.cleaned_data["files"])
+
+
+class ExtensionForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why is more time needed? (art. 12(3) GDPR)"),
+        choices=ExtensionReason.choices,
+        widget=forms.RadioSelect,
+    )
+    explanation = forms.CharField(
+        label=_("Explanation for the requester (it goes into the notice letter)"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class NoticeOfDefaultForm(forms.Form):
+    received_on = forms.DateField(
+        label=_("Date the notice of default was received"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class DecreedDayForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(
+        label=_("Publication (Staatscourant or Staatsblad)"), max_length=200
+    )

@@ -289,3 +289,25 @@ def _context(case: Case, sent_on: datetime.date) -> dict:
         "is_partial": case.outcome == Outcome.PARTLY_GRANTED,
         "is_not_handled": case.outcome == Outcome.NOT_HANDLED,
     }
+
+
+# --- notices: letters that are not decisions -------------------------------------------------
+
+
+def information_request_letter(info_request, sent_on: datetime.date) -> bytes:
+    """The written request for information (LEGAL.md 5.2): what is needed, the reply term, and
+    that the request will not be handled without a reply in time (Awb 4:5)."""
+    case = info_request.case
+    context = {**_context(case, sent_on), "info": info_request}
+    with translation.override(context["lang"]):
+        return render_letter("letters/information_request.html", context)
+
+
+def extension_notice_letter(extension, sent_on: datetime.date) -> bytes:
+    """The extension notice (LEGAL.md 5.4): the new deadline and the reasons (AVG 12(3))."""
+    if not extension.explanation.strip():
+        raise LetterIncomplete("An extension notice needs its reasons (AVG 12(3)).")
+    case = extension.case
+    context = {**_context(case, sent_on), "extension": extension}
+    with translation.override(context["lang"]):
+        return render_letter("letters/extension_notice.html", context)

@@ -36,3 +36,18 @@ def answer_url(case) -> str:
 def read_answer_token(token: str) -> int:
     max_age = settings.DOWNLOAD_LINK_DAYS * 86400
     return int(signing.loads(token, salt=ANSWER_SALT, max_age=max_age))
+
+
+REPLY_SALT = "avgflow.reply"
+
+
+def reply_url(info_request) -> str:
+    """The requester's link to answer an information request; valid until the reply term ends
+    (checked against the request itself, so the term, not the link, decides)."""
+    token = signing.dumps(info_request.pk, salt=REPLY_SALT, compress=True)
+    return _absolute(reverse("public:reply", args=[token]))
+
+
+def read_reply_token(token: str) -> int:
+    # generous: the information request's own term decides whether a reply is still accepted
+    return int(signing.loads(token, salt=REPLY_SALT, max_age=366 * 86400))

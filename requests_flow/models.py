@@ -18,7 +18,10 @@ from requests_flow.constants import (
     AuditAction,
     CaseStatus,
     Channel,
+    ExtensionReason,
     IdentityMethod,
+    InformationKind,
+    InformationStatus,
     Language,
     Outcome,
     RefusalGround,
@@ -169,6 +172,9 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approval_note = models.TextField(_("approver's note"), blank=True)
+    is_paused = models.BooleanField(
+        _("clock paused"), default=False, help_text=_("An information request is open.")
+    )
     decision_sent_on = models.DateField(
         _("decision made known on"),
         null=True,
@@ -188,6 +194,8 @@ class Case(models.Model):
             ("assess_request", _("Can assess a request")),
             ("draft_decision", _("Can draft a decision")),
             ("approve_decision", _("Can approve a decision")),
+            ("manage_clock", _("Can extend a deadline and record notices of default")),
+            ("manage_decreed_days", _("Can add days decreed equal to public holidays")),
         ]
         indexes = [
             models.Index(
@@ -262,6 +270,7 @@ class SourceFinding(models.Model):
 class DocumentKind(models.TextChoices):
     EXTRACT = "extract", _("Extract from a system")
     LETTER = "letter", _("Letter")
+    REPLY = "reply", _("Sent by the requester")
 
 
 def _document_path(instance, filename):
@@ -317,6 +326,74 @@ class AccessAnswer(models.Model):
         "source",
         "automated_decisions",
     )
+
+
+class InformationRequest(models.Model):
+    """A written request to the requester for information, with a reply term: the only thing
+    that pauses the clock (LEGAL.md 1.5, Awb 4:5 and 4:15)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="information_requests")
+    kind = models.CharField(_("what we ask for"), max_length=20, choices=InformationKind.choices)
+    what_is_needed = models.TextField(_("what the requester must send"))
+    sent_on = models.DateField(_("letter sent on"))
+    reply_due_on = models.DateField(_("reply term ends on"))
+    status = models.CharField(
+        max_length=10, choices=InformationStatus.choices, default=InformationStatus.OPEN
+    )
+    replied_on = models.DateField(_("reply received on"), null=True, blank=True)
+    reply_text = models.TextField(_("reply"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["sent_on", "pk"]
+        indexes = [
+            models.Index(
+                fields=["reply_due_on"], name="inforeq_open_due", condition=models.Q(status="open")
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.sent_on})"
+
+
+class Extension(models.Model):
+    """The one extension of a case (AVG 12(3)): at most two further months, with reasons."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="extension")
+    reason = models.CharField(_("reason"), max_length=20, choices=ExtensionReason.choices)
+    explanation = models.TextField(_("explanation for the requester"))
+    decided_on = models.DateField(_("notice sent on"))
+    legal_due_before = models.DateField()
+    legal_due_after = models.DateField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self):
+        return f"extension to {self.legal_due_after}"
+
+
+class NoticeOfDefault(models.Model):
+    """A written notice of default (ingebrekestelling, Awb 4:17) against a late decision."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices_of_default")
+    received_on = models.DateField(_("received on"))
+    premature = models.BooleanField(
+        _("premature"), help_text=_("Received before the decision term expired.")
+    )
+    penalty_starts_on = models.DateField(_("first day of the penalty"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["received_on", "pk"]
+
+    def __str__(self):
+        return f"notice of default {self.received_on}"
 
 
 class AuditEntry(models.Model):

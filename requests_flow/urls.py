@@ -1,6 +1,6 @@
 from django.urls import path
 
-from requests_flow.views import officer, public
+from requests_flow.views import clock, officer, public
 
 public_patterns = (
     [
@@ -14,6 +14,7 @@ public_patterns = (
             public.answer_document,
             name="answer_document",
         ),
+        path("verzoek/reactie/<str:token>/", public.reply, name="reply"),
     ],
     "public",
 )
@@ -27,6 +28,10 @@ officer_patterns = (
         path("documenten/<int:pk>/", officer.document_download, name="document"),
         path("taken/<int:task_pk>/", officer.task_entry, name="task"),
         path("taken/<int:task_pk>/oppakken/", officer.task_assign, name="task_assign"),
+        path("termijnen/", clock.dashboard, name="dashboard"),
+        path("zaken/<int:pk>/verdagen/", clock.extend, name="case_extend"),
+        path("zaken/<int:pk>/ingebrekestelling/", clock.notice_of_default, name="case_notice"),
+        path("beheer/feestdagen/", clock.decreed_days, name="decreed_days"),
     ],
     "officer",
 )

@@ -14,6 +14,17 @@ from requests_flow.services.assessment import (
     log_answer_download,
     verify_identity,
 )
+from requests_flow.services.clock import (
+    add_decreed_day,
+    escalate_deadline,
+    expire_information_request,
+    extend_deadline,
+    receive_reply,
+    record_notice_of_default,
+    refresh_deadlines,
+    request_information,
+    send_deadline_reminder,
+)
 from requests_flow.services.decisions import (
     access_answer_defaults,
     decide_approval,
@@ -24,6 +35,15 @@ from requests_flow.services.decisions import (
 from requests_flow.services.intake import Requester, confirm_email, submit_request
 
 __all__ = [
+    "add_decreed_day",
+    "escalate_deadline",
+    "expire_information_request",
+    "extend_deadline",
+    "receive_reply",
+    "record_notice_of_default",
+    "refresh_deadlines",
+    "request_information",
+    "send_deadline_reminder",
     "Finding",
     "Requester",
     "ServiceError",

@@ -20,7 +20,8 @@ from viewflow.workflow import chart
 from viewflow.workflow.flow import View as ViewNode
 from viewflow.workflow.status import STATUS
 
-from requests_flow import services
+from requests_flow import deadlines, services
+from requests_flow.constants import InformationStatus
 from requests_flow.models import Case, CaseDocument, tasks_visible_to
 
 PAGE_SIZE = 50
@@ -93,8 +94,16 @@ def case_detail(request, pk):
         .select_related("owner")
         .order_by("created", "pk")
     )
+    information_requests = list(case.information_requests.all())
     context = {
         "case": case,
+        "live_deadlines": deadlines.case_deadlines(case),
+        "information_requests": information_requests,
+        "open_information_request": next(
+            (i for i in information_requests if i.status == InformationStatus.OPEN), None
+        ),
+        "extension": getattr(case, "extension", None),
+        "notices": case.notices_of_default.all(),
         "request_obj": case.request,
         "tasks": tasks,
         "documents": case.documents.all(),

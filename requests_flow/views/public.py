@@ -7,14 +7,15 @@ No account is needed: what a requester may see is reached through signed, expiri
 from django.core import signing
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods
 
 from organisations.models import Organisation
 from requests_flow import links, services
+from requests_flow.constants import InformationStatus
 from requests_flow.flows import FLOW_FOR_RIGHT
-from requests_flow.forms import RequestForm
-from requests_flow.models import Case, Request
+from requests_flow.forms import ReplyForm, RequestForm
+from requests_flow.models import Case, InformationRequest, Request
 
 SUBMITTED_SALT = "avgflow.submitted"
 
@@ -124,3 +125,36 @@ def answer_document(request, token, document_pk):
         filename=document.file.name.rsplit("/", 1)[-1],
         content_type=document.content_type,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def reply(request, token):
+    """The requester answers an information request: a message and documents, while the reply
+    term runs (LEGAL.md 1.5)."""
+    try:
+        pk = links.read_reply_token(token)
+    except signing.BadSignature:
+        return render(request, "public/link_invalid.html", {"expired": False}, status=404)
+    info = get_object_or_404(
+        InformationRequest.objects.select_related("case__request", "case__organisation"), pk=pk
+    )
+    context = {"info": info, "organisation": info.case.organisation, "case": info.case}
+    if info.status != InformationStatus.OPEN or timezone.localdate() > info.reply_due_on:
+        return render(request, "public/reply_closed.html", context, status=410)
+    if request.method == "POST":
+        form = ReplyForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.receive_reply(
+                    info_request=info,
+                    text=form.cleaned_data["message"],
+                    files=form.cleaned_data["files"],
+                )
+            except services.ServiceError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return render(request, "public/reply_received.html", context)
+    else:
+        form = ReplyForm()
+    context["form"] = form
+    return render(request, "public/reply.html", context)

@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
 from requests_flow import services
+from requests_flow.constants import InformationKind
 from requests_flow.forms import (
+    ASK,
     ApproveForm,
     AssessForm,
     DraftAnswerForm,
@@ -72,7 +74,19 @@ class TaskFormView(FormView):
 class VerifyIdentityView(TaskFormView):
     form_class = VerifyIdentityForm
 
+    def get_initial(self):
+        return {"reply_term_days": self.case.organisation.default_reply_term_days}
+
     def perform(self, form):
+        if form.cleaned_data["established"] == ASK:
+            services.request_information(
+                case=self.case,
+                actor=self.request.user,
+                kind=InformationKind.IDENTITY,
+                what_is_needed=form.cleaned_data["what_is_needed"],
+                reply_term_days=form.cleaned_data["reply_term_days"],
+            )
+            return
         services.verify_identity(
             case=self.case,
             actor=self.request.user,
@@ -114,7 +128,19 @@ class AssessView(TaskFormView):
             return self.form_valid(form)
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
 
+    def get_initial(self):
+        return {"reply_term_days": self.case.organisation.default_reply_term_days}
+
     def perform(self, form):
+        if form.cleaned_data["is_avg_request"] == ASK:
+            services.request_information(
+                case=self.case,
+                actor=self.request.user,
+                kind=InformationKind.CLARIFICATION,
+                what_is_needed=form.cleaned_data["what_is_needed"],
+                reply_term_days=form.cleaned_data["reply_term_days"],
+            )
+            return
         findings = [
             services.Finding(system=f["system"], found=f["found"], summary=f["summary"])
             for f in self.formset.cleaned_data
