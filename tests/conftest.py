@@ -60,3 +60,15 @@ def file_locations(tmp_path_factory):
         WHITENOISE_USE_FINDERS=True,
     ):
         yield
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file (with the project's WAL and busy-timeout options),
+    not pytest-django's in-memory one: child processes the tests start (a Celery worker, a
+    sweep) and concurrent threads then use the same database, as in the embedded default."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("database") / "test.sqlite3"
+        )
