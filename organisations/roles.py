@@ -14,6 +14,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "requests_flow.draft_decision",
         "requests_flow.approve_decision",
         "requests_flow.manage_clock",
+        "requests_flow.register_request",
     ),
     Role.FG: (
         "requests_flow.view_case",

@@ -98,6 +98,7 @@ class IdentityMethod(models.TextChoices):
 
 class AuditAction(models.TextChoices):
     SUBMITTED = "submitted", _("Request received")
+    REGISTERED = "registered", _("Registered by an officer")
     EMAIL_CONFIRMED = "email_confirmed", _("E-mail address confirmed")
     IDENTITY_VERIFIED = "identity_verified", _("Identity verified")
     IDENTITY_REFUSED = "identity_refused", _("Identity not established")

@@ -6,7 +6,14 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from requests_flow.constants import ExtensionReason, IdentityMethod, Language, Relation, Right
+from requests_flow.constants import (
+    Channel,
+    ExtensionReason,
+    IdentityMethod,
+    Language,
+    Relation,
+    Right,
+)
 from requests_flow.models import AccessAnswer
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -283,3 +290,50 @@ class DecreedDayForm(forms.Form):
     reference = forms.CharField(
         label=_("Publication (Staatscourant or Staatsblad)"), max_length=200
     )
+
+
+class RegisterRequestForm(forms.Form):
+    """An officer registers a request that came in by post, at the desk, by phone or e-mail."""
+
+    channel = forms.ChoiceField(
+        label=_("How did the request reach us?"),
+        choices=[(c.value, c.label) for c in Channel if c != Channel.WEB],
+        widget=forms.RadioSelect,
+    )
+    received_on = forms.DateField(
+        label=_("Date of receipt"),
+        help_text=_("The day it reached any part of the organisation; the clock starts then."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    rights = forms.MultipleChoiceField(
+        label=_("What does the requester ask?"), widget=forms.CheckboxSelectMultiple
+    )
+    description = forms.CharField(
+        label=_("The request in the requester's words"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=5000,
+    )
+    name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address (optional)"), required=False)
+    phone = forms.CharField(label=_("Phone number (optional)"), max_length=40, required=False)
+    address = forms.CharField(label=_("Street and number"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    relation = forms.ChoiceField(
+        label=_("Relation to us"), choices=Relation.choices, widget=forms.RadioSelect
+    )
+    language = forms.ChoiceField(
+        label=_("Language of our answer"), choices=Language.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, available_rights=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rights"].choices = [(r, Right(r).label) for r in available_rights]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("email") and not (data.get("address") and data.get("city")):
+            # LEGAL.md 5.7: the answer goes by e-mail or by post; one of them must be known
+            self.add_error("address", _("Give an e-mail address or a postal address."))
+        return data

@@ -195,6 +195,7 @@ class Case(models.Model):
             ("draft_decision", _("Can draft a decision")),
             ("approve_decision", _("Can approve a decision")),
             ("manage_clock", _("Can extend a deadline and record notices of default")),
+            ("register_request", _("Can register a request received by post, desk or phone")),
             ("manage_decreed_days", _("Can add days decreed equal to public holidays")),
         ]
         indexes = [

@@ -29,6 +29,7 @@ officer_patterns = (
         path("taken/<int:task_pk>/", officer.task_entry, name="task"),
         path("taken/<int:task_pk>/oppakken/", officer.task_assign, name="task_assign"),
         path("termijnen/", clock.dashboard, name="dashboard"),
+        path("verzoeken/nieuw/", officer.register_request, name="register_request"),
         path("zaken/<int:pk>/verdagen/", clock.extend, name="case_extend"),
         path("zaken/<int:pk>/ingebrekestelling/", clock.notice_of_default, name="case_notice"),
         path("beheer/feestdagen/", clock.decreed_days, name="decreed_days"),

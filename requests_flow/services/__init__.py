@@ -33,6 +33,7 @@ from requests_flow.services.decisions import (
     send_decision,
 )
 from requests_flow.services.intake import Requester, confirm_email, submit_request
+from requests_flow.services.registration import register_request
 
 __all__ = [
     "add_decreed_day",
@@ -42,6 +43,7 @@ __all__ = [
     "receive_reply",
     "record_notice_of_default",
     "refresh_deadlines",
+    "register_request",
     "request_information",
     "send_deadline_reminder",
     "Finding",

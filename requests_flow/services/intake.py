@@ -47,6 +47,7 @@ def submit_request(
     received_at: datetime.datetime | None = None,
     idempotency_key: uuid.UUID | None = None,
     actor=None,
+    confirm_by_email: bool = True,
 ) -> Request:
     """Register a request with one case per right and start each case's flow.
 
@@ -103,7 +104,7 @@ def submit_request(
             # the counter is locked last, so it is held only for the commit (STACK-FACTS)
             request_obj.reference = next_reference(received_on.year)
             request_obj.save(update_fields=["reference"])
-            if requester.email:
+            if requester.email and confirm_by_email:
                 queue_message(
                     template="confirm_email",
                     to=requester.email,
@@ -151,22 +152,29 @@ def confirm_email(request_obj: Request) -> bool:
             AuditAction.EMAIL_CONFIRMED,
             details=request_obj.requester_email,
         )
-        with translation.override(request_obj.language):
-            queue_message(
-                template="acknowledgement",
-                to=request_obj.correspondent_email,
-                language=request_obj.language,
-                organisation=case.organisation,
-                request=request_obj,
-                case=case,
-                context={
-                    "organisation_name": case.organisation.name,
-                    "requester_name": request_obj.correspondent_name,
-                    "reference": request_obj.reference,
-                    "right_label": str(Right(case.right).label),
-                    "received_on": _date(request_obj.received_on),
-                    "internal_due_on": _date(case.internal_due_on),
-                    "legal_due_on": _date(case.legal_due_on),
-                },
-            )
+        queue_acknowledgement(request_obj, case)
     return True
+
+
+def queue_acknowledgement(request_obj: Request, case) -> None:
+    """The acknowledgement (LEGAL.md 5.1): reference, receipt date, internal target and D1."""
+    if not request_obj.correspondent_email:
+        return
+    with translation.override(request_obj.language):
+        queue_message(
+            template="acknowledgement",
+            to=request_obj.correspondent_email,
+            language=request_obj.language,
+            organisation=case.organisation,
+            request=request_obj,
+            case=case,
+            context={
+                "organisation_name": case.organisation.name,
+                "requester_name": request_obj.correspondent_name,
+                "reference": request_obj.reference,
+                "right_label": str(Right(case.right).label),
+                "received_on": _date(request_obj.received_on),
+                "internal_due_on": _date(case.internal_due_on),
+                "legal_due_on": _date(case.legal_due_on),
+            },
+        )

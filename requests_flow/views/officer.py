@@ -178,3 +178,49 @@ def task_assign(request, task_pk):
         return redirect("officer:case", task.process.caseprocess.case.pk)
     services.assign_task(task=task, actor=request.user)
     return redirect("officer:task", task.pk)
+
+
+@officer_required
+def register_request(request):
+    """Register a request received by post, at the desk, by phone or by e-mail."""
+    from requests_flow.flows import FLOW_FOR_RIGHT
+    from requests_flow.forms import RegisterRequestForm
+
+    if not request.user.has_perm("requests_flow.register_request"):
+        raise PermissionDenied
+    organisation = request.user.membership.organisation
+    form = RegisterRequestForm(
+        request.POST or None,
+        available_rights=list(FLOW_FOR_RIGHT),
+        initial={"language": "nl", "relation": "client", "channel": "post"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            request_obj = services.register_request(
+                organisation=organisation,
+                actor=request.user,
+                channel=data["channel"],
+                received_on=data["received_on"],
+                rights=data["rights"],
+                requester=services.Requester(
+                    name=data["name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    address=data["address"],
+                    postal_code=data["postal_code"],
+                    city=data["city"],
+                    relation=data["relation"],
+                ),
+                description=data["description"],
+                language=data["language"],
+            )
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Request %(reference)s registered.") % {"reference": request_obj.reference},
+            )
+            return redirect("officer:case", request_obj.cases.order_by("pk").first().pk)
+    return render(request, "officer/register_request.html", {"form": form, "tab": "register"})
