@@ -65,45 +65,21 @@ def submit_request(
         raise ServiceError(_("This organisation cannot handle this kind of request online yet."))
 
     received_at = received_at or timezone.now()
-    received_on = timezone.localdate(received_at)
     try:
         with transaction.atomic():
-            request_obj = Request.objects.create(
+            request_obj = create_dossier(
                 organisation=organisation,
                 channel=channel,
-                received_at=received_at,
-                received_on=received_on,
-                language=language,
+                requester=requester,
                 description=description,
-                requester_name=requester.name,
-                requester_email=requester.email,
-                requester_phone=requester.phone,
-                requester_address=requester.address,
-                requester_postal_code=requester.postal_code,
-                requester_city=requester.city,
-                relation=requester.relation,
+                language=language,
+                received_at=received_at,
                 idempotency_key=idempotency_key,
-            )
-            _audit(
-                request_obj,
-                AuditAction.SUBMITTED,
                 actor=actor,
-                details=Channel(channel).label,
             )
-            due = deadlines.compute_deadlines(received_on, organisation)
-            for right in rights:
-                case = Case.objects.create(
-                    request=request_obj,
-                    organisation=organisation,
-                    right=right,
-                    internal_due_on=due.internal,
-                    legal_due_on=due.legal,
-                )
-                # inside the submission's transaction: no request without its process
-                FLOW_FOR_RIGHT[right].start.run(case=case)
+            open_cases(request_obj, rights)
             # the counter is locked last, so it is held only for the commit (STACK-FACTS)
-            request_obj.reference = next_reference(received_on.year)
-            request_obj.save(update_fields=["reference"])
+            assign_reference(request_obj)
             if requester.email and confirm_by_email:
                 queue_message(
                     template="confirm_email",
@@ -129,31 +105,107 @@ def submit_request(
     return request_obj
 
 
+def create_dossier(
+    *,
+    organisation,
+    channel: str,
+    requester: Requester,
+    description: str,
+    language: str,
+    received_at: datetime.datetime,
+    idempotency_key: uuid.UUID | None = None,
+    actor=None,
+) -> Request:
+    """Write the dossier and its receipt audit entry; no cases yet, no reference yet.
+
+    The clock's day is the receipt's date in Europe/Amsterdam (LEGAL.md 1.1). Callers run it
+    inside their transaction, then `open_cases` and, last, `assign_reference`.
+    """
+    request_obj = Request.objects.create(
+        organisation=organisation,
+        channel=channel,
+        received_at=received_at,
+        received_on=timezone.localdate(received_at),
+        language=language,
+        description=description,
+        requester_name=requester.name,
+        requester_email=requester.email,
+        requester_phone=requester.phone,
+        requester_address=requester.address,
+        requester_postal_code=requester.postal_code,
+        requester_city=requester.city,
+        relation=requester.relation,
+        idempotency_key=idempotency_key,
+    )
+    _audit(request_obj, AuditAction.SUBMITTED, actor=actor, details=Channel(channel).label)
+    return request_obj
+
+
+def open_cases(request_obj: Request, rights: list[str]) -> list[Case]:
+    """One case per right, with deadlines counted from the request's receipt, each with its flow
+    started in the caller's transaction (no case without its process)."""
+    from requests_flow.flows import FLOW_FOR_RIGHT
+
+    due = deadlines.compute_deadlines(request_obj.received_on, request_obj.organisation)
+    cases = []
+    for right in rights:
+        case = Case.objects.create(
+            request=request_obj,
+            organisation=request_obj.organisation,
+            right=right,
+            internal_due_on=due.internal,
+            legal_due_on=due.legal,
+        )
+        FLOW_FOR_RIGHT[right].start.run(case=case)
+        cases.append(case)
+    return cases
+
+
+def assign_reference(request_obj: Request) -> None:
+    """Give the dossier its reference; the last statement of the caller's transaction."""
+    request_obj.reference = next_reference(request_obj.received_on.year)
+    request_obj.save(update_fields=["reference"])
+
+
 @transaction.atomic
 def confirm_email(request_obj: Request) -> bool:
     """The requester followed the confirmation link: acknowledge and move every case on.
 
     Returns False when the address had already been confirmed (a second click changes nothing).
     """
-    from requests_flow.flows import FLOW_FOR_RIGHT
-
     request_obj = Request.objects.select_for_update().get(pk=request_obj.pk)
     if request_obj.email_confirmed_at is not None:
         return False
     request_obj.email_confirmed_at = timezone.now()
     request_obj.save(update_fields=["email_confirmed_at"])
-    for case in request_obj.cases.select_related("process"):
+    confirm_cases(
+        request_obj,
+        request_obj.cases.select_related("process", "organisation"),
+        details=request_obj.requester_email,
+    )
+    return True
+
+
+def confirm_cases(
+    request_obj: Request,
+    cases,
+    *,
+    details: str,
+    actor=None,
+    action: str = AuditAction.EMAIL_CONFIRMED,
+) -> None:
+    """Run each case's e-mail confirmation step, move it to the identity check and queue its
+    acknowledgement (LEGAL.md 5.1). Used by the confirmation link, by an officer's registration
+    of a request from another channel, and by triage of an e-mailed request (the address came
+    with it); identity is still checked in every case."""
+    from requests_flow.flows import FLOW_FOR_RIGHT
+
+    for case in cases:
         flow_class = FLOW_FOR_RIGHT[case.right]
         task = case.process.task_set.get(flow_task=flow_class.confirm_email, status="NEW")
         flow_class.confirm_email.run(task)
-        _move(
-            case,
-            CaseStatus.IDENTITY,
-            AuditAction.EMAIL_CONFIRMED,
-            details=request_obj.requester_email,
-        )
+        _move(case, CaseStatus.IDENTITY, action, actor=actor, details=details)
         queue_acknowledgement(request_obj, case)
-    return True
 
 
 def queue_acknowledgement(request_obj: Request, case) -> None:

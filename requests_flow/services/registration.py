@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from requests_flow import deadlines
-from requests_flow.constants import AuditAction, CaseStatus, Channel
+from requests_flow.constants import AuditAction, Channel
 from requests_flow.models import Request
-from requests_flow.services._common import ServiceError, _move
-from requests_flow.services.intake import Requester, queue_acknowledgement, submit_request
+from requests_flow.services._common import ServiceError
+from requests_flow.services.intake import Requester, confirm_cases, submit_request
 
 
 @transaction.atomic
@@ -32,8 +32,6 @@ def register_request(
     is asked: the request did not come through the open web form. The acknowledgement goes out
     when an e-mail address is known.
     """
-    from requests_flow.flows import FLOW_FOR_RIGHT
-
     if channel == Channel.WEB:
         raise ServiceError(_("Web requests come in through the form."))
     today = timezone.localdate()
@@ -55,16 +53,11 @@ def register_request(
         actor=actor,
         confirm_by_email=False,
     )
-    for case in request_obj.cases.select_related("process", "organisation"):
-        flow_class = FLOW_FOR_RIGHT[case.right]
-        task = case.process.task_set.get(flow_task=flow_class.confirm_email, status="NEW")
-        flow_class.confirm_email.run(task)
-        _move(
-            case,
-            CaseStatus.IDENTITY,
-            AuditAction.REGISTERED,
-            actor=actor,
-            details=Channel(channel).label,
-        )
-        queue_acknowledgement(request_obj, case)
+    confirm_cases(
+        request_obj,
+        request_obj.cases.select_related("process", "organisation"),
+        actor=actor,
+        action=AuditAction.REGISTERED,
+        details=Channel(channel).label,
+    )
     return request_obj
