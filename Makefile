@@ -14,10 +14,11 @@ UV = $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 2 ? n : 2 )))
 PYTEST_ARGS ?=
 
-# The suite runs with DEBUG off, as production does, which needs a secret key; cookies without
-# the Secure flag so the live server's plain-HTTP pages keep their session.
+# The suite runs with DEBUG off, as production does, which needs a secret key and a webhook
+# secret; cookies without the Secure flag so the live server's plain-HTTP pages keep their session.
 test lint pytest messages: export SECRET_KEY ?= insecure-test-only-key
 test lint pytest messages: export SECURE_COOKIES ?= false
+test lint pytest messages: export ANYMAIL_WEBHOOK_SECRET ?= webhook:insecure-test-only-secret
 
 .PHONY: help run test lint pytest env messages
 

@@ -159,6 +159,20 @@ ANYMAIL = {
     for key, value in os.environ.items()
     if key.startswith("ANYMAIL_") and not key.endswith("_FILE")
 }
+# The inbound and tracking webhooks' basic-auth secret ("user:password"). anymail only warns
+# without it and then accepts any POST (STACK-FACTS.md, E-mail), so it is required unless DEBUG.
+ANYMAIL["WEBHOOK_SECRET"] = env_str("ANYMAIL_WEBHOOK_SECRET", "")
+if not ANYMAIL["WEBHOOK_SECRET"]:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "ANYMAIL_WEBHOOK_SECRET (or ANYMAIL_WEBHOOK_SECRET_FILE) is required when DEBUG is "
+            "off: it protects the inbound e-mail and delivery tracking webhooks."
+        )
+    ANYMAIL["WEBHOOK_SECRET"] = "debug:insecure-development-webhook-secret"  # noqa: S105
+# Officers get at most one digest of new tasks per this many minutes.
+OFFICER_DIGEST_MINUTES = env_int("OFFICER_DIGEST_MINUTES", 60)
+# A message claimed for sending this long ago and never finished becomes an officer's check.
+OUTBOX_STUCK_MINUTES = env_int("OUTBOX_STUCK_MINUTES", 15)
 
 # Background work: "sweep" (the embedded default: `manage.py run_sweeps` sends and fires timers),
 # or "celery" (workers and beat on Redis, see README).

@@ -7,6 +7,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("behandeling/berichten/", include("notifications.urls")),
     path("behandeling/", include(officer_patterns)),
+    # anymail's inbound and tracking webhooks, e.g. /webhooks/anymail/postmark/inbound/;
+    # authenticated by anymail (basic-auth secret or the provider's signature)
+    path("webhooks/anymail/", include("anymail.urls")),
     path("", include(public_patterns)),
 ]

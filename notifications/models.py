@@ -153,9 +153,7 @@ class DeliveryProblem(models.Model):
     """An officer's task: a message to a person did not reach them ("send it by post or fix
     the address"). Opened after the last retry, by a bounce, or for a send that was cut off."""
 
-    message = models.OneToOneField(
-        OutboxMessage, on_delete=models.CASCADE, related_name="problem"
-    )
+    message = models.OneToOneField(OutboxMessage, on_delete=models.CASCADE, related_name="problem")
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
     )

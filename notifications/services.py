@@ -13,6 +13,7 @@ import functools
 import json
 import logging
 import re
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -21,7 +22,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
-from notifications.constants import MessageStatus
+from notifications.constants import ATTACHMENT_AUDIENCES, Audience, MessageStatus, ProblemReason
 from notifications.models import OutboxMessage, SweepRun
 
 logger = logging.getLogger(__name__)
@@ -66,14 +67,22 @@ def queue_message(
     organisation=None,
     request=None,
     case=None,
+    audience: str = Audience.REQUESTER,
+    attachments: Sequence[int] = (),
 ) -> OutboxMessage:
     """Write one outgoing message to the outbox, in the caller's transaction.
 
     Nothing is rendered or sent here: one INSERT, cheap enough for the public intake. The
     template must exist for the language (`UnknownMessageTemplate` otherwise), and the context
     must be JSON-serialisable: pass dates and labels as formatted strings.
+
+    `attachments` are ids of the case's documents (letters as PDF), read when the message is
+    sent; only forward targets and AVG 19 recipients get them: requesters get secure links
+    (LEGAL.md 5.7), so attaching a document to their message is refused.
     """
     _check_template(template, language)
+    if attachments:
+        _check_attachments(audience, case, attachments)
     if not to:
         raise ValueError(
             f"Message {template!r} has no address; without one, letters go by post (LEGAL.md 5.7)."
@@ -93,12 +102,30 @@ def queue_message(
         organisation=organisation,
         request=request,
         case=case,
+        audience=audience,
     )
+    if attachments:
+        message.attachments.set(attachments)
     if getattr(settings, "BACKGROUND_MODE", "sweep") == "celery":
         # robust: a broker that is down must not fail a request that already committed; the
         # beat sweep sends the row anyway
         transaction.on_commit(functools.partial(_enqueue_send, message.pk), robust=True)
     return message
+
+
+def _check_attachments(audience: str, case, attachments: Sequence[int]) -> None:
+    from requests_flow.models import CaseDocument
+
+    if audience not in ATTACHMENT_AUDIENCES:
+        raise ValueError(
+            "Only forward targets and AVG 19 recipients get documents attached; requesters get "
+            "a secure link (LEGAL.md 5.7)."
+        )
+    if case is None:
+        raise ValueError("An attachment is a document of the message's case: pass the case.")
+    found = CaseDocument.objects.filter(case=case, pk__in=attachments).count()
+    if found != len(set(attachments)):
+        raise ValueError("Every attachment must be a document of the message's case.")
 
 
 def _enqueue_send(pk: int) -> None:
@@ -112,10 +139,23 @@ def render_message(message: OutboxMessage) -> tuple[str, str, str]:
     base = f"emails/{message.template}/{message.language}/"
     with translation.override(message.language):
         subject = " ".join(render_to_string(base + "subject.txt", message.context).split())
-        context = {**message.context, "subject": subject}
+        context = {**message.context, "subject": subject, **_branding(message.organisation)}
         text = render_to_string(base + "body.txt", context)
         html = render_to_string(base + "body.html", context)
     return subject, text, html
+
+
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+DEFAULT_BRAND_COLOUR = "#1f4e79"
+
+
+def _branding(organisation) -> dict:
+    """The organisation's name and colour for the HTML part's header (a colour that is not a
+    plain hex value is not put into a style attribute)."""
+    if organisation is None:
+        return {}
+    colour = organisation.brand_colour if _COLOUR.match(organisation.brand_colour or "") else ""
+    return {"brand_name": organisation.name, "brand_colour": colour or DEFAULT_BRAND_COLOUR}
 
 
 def send_message(pk: int) -> bool:
@@ -203,6 +243,11 @@ def _deliver(pk: int) -> bool:
             headers={"Auto-Submitted": "auto-generated"},  # RFC 3834: no auto-replies, please
         )
         email.attach_alternative(html, "text/html")
+        for document in message.attachments.all():
+            with document.file.open("rb") as fh:
+                email.attach(
+                    document.file.name.rsplit("/", 1)[-1], fh.read(), document.content_type
+                )
         # read by anymail backends only: delivery webhooks carry it back to this row
         email.metadata = {"outbox_id": str(message.pk)}
         if not email.send():
@@ -229,8 +274,9 @@ def _record_failure(message: OutboxMessage, subject: str, exc: Exception) -> Non
     now = timezone.now()
     error = f"{type(exc).__name__}: {exc}"[:2000]
     changes = {"attempts": attempts, "last_error": error, "subject": subject}
+    final = attempts >= max_attempts()
     # log the row and template, not the address: logs are no place for personal data
-    if attempts >= max_attempts():
+    if final:
         changes["status"] = MessageStatus.FAILED
         logger.error(
             "Outbox message %s (%s) failed for good after %s attempts",
@@ -251,4 +297,12 @@ def _record_failure(message: OutboxMessage, subject: str, exc: Exception) -> Non
             delay,
             exc_info=exc,
         )
-    OutboxMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(**changes)
+    with transaction.atomic():
+        updated = OutboxMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+            **changes
+        )
+        if final and updated:
+            from notifications.problems import open_delivery_problem
+
+            # the officer's task: send it by post or fix the address
+            open_delivery_problem(message, ProblemReason.FAILED, detail=error)

@@ -5,11 +5,14 @@ import dataclasses
 import datetime
 import logging
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from viewflow.workflow.timers import fire_due_conditions, fire_due_start_timers, fire_due_timers
 
+from notifications.digest import send_officer_digests
 from notifications.models import SweepRun
+from notifications.problems import open_problems_for_stuck_messages
 from notifications.services import send_pending_messages
 
 logger = logging.getLogger(__name__)
@@ -25,10 +28,13 @@ class SweepResult:
     timers_fired: int = 0
     errors: int = 0
     timers_skipped: bool = False
+    digests_queued: int = 0
+    problems_opened: int = 0
 
 
 def run_periodic_work() -> SweepResult:
-    """Send due messages and fire due viewflow timers; one failing part never stops the others.
+    """Send due messages, fire due viewflow timers, queue officer digests and turn messages
+    stuck in `sending` into officer checks; one failing part never stops the others.
 
     Outbox sending is safe from any number of processes. viewflow's start timers are not
     (STACK-FACTS.md: two dispatchers double-start timer processes), so the timer part runs
@@ -59,6 +65,20 @@ def run_periodic_work() -> SweepResult:
             except Exception:
                 result.errors += 1
                 logger.exception("Sweep: %s failed", fire.__name__)
+
+    # after the timers, so the tasks they just made are in this round's digests
+    try:
+        result.digests_queued = send_officer_digests()
+    except Exception:
+        result.errors += 1
+        logger.exception("Sweep: officer digests failed")
+    try:
+        result.problems_opened = open_problems_for_stuck_messages(
+            datetime.timedelta(minutes=settings.OUTBOX_STUCK_MINUTES)
+        )
+    except Exception:
+        result.errors += 1
+        logger.exception("Sweep: checking messages stuck in sending failed")
 
     finished = {
         "last_finished_at": timezone.now(),

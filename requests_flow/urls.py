@@ -1,6 +1,6 @@
 from django.urls import path
 
-from requests_flow.views import clock, officer, public
+from requests_flow.views import clock, officer, public, triage
 
 public_patterns = (
     [
@@ -33,6 +33,8 @@ officer_patterns = (
         path("zaken/<int:pk>/verdagen/", clock.extend, name="case_extend"),
         path("zaken/<int:pk>/ingebrekestelling/", clock.notice_of_default, name="case_notice"),
         path("beheer/feestdagen/", clock.decreed_days, name="decreed_days"),
+        path("triage/", triage.triage_list, name="triage"),
+        path("triage/<int:pk>/", triage.triage_detail, name="triage_detail"),
     ],
     "officer",
 )

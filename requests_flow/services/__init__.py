@@ -34,6 +34,13 @@ from requests_flow.services.decisions import (
 )
 from requests_flow.services.intake import Requester, confirm_email, submit_request
 from requests_flow.services.registration import register_request
+from requests_flow.services.triage import (
+    mark_not_avg_request,
+    record_reply,
+    register_email_request,
+    triage_email_request,
+    triage_rights,
+)
 
 __all__ = [
     "add_decreed_day",
@@ -58,7 +65,12 @@ __all__ = [
     "draft_answer",
     "draft_refusal",
     "log_answer_download",
+    "mark_not_avg_request",
+    "record_reply",
+    "register_email_request",
     "send_decision",
     "submit_request",
+    "triage_email_request",
+    "triage_rights",
     "verify_identity",
 ]
