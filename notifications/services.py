@@ -128,6 +128,11 @@ def _check_attachments(audience: str, case, attachments: Sequence[int]) -> None:
         raise ValueError("Every attachment must be a document of the message's case.")
 
 
+def _attachment_name(document) -> str:
+    # stored as cases/<id>/<timestamp>-<name>: the reader gets <name>
+    return re.sub(r"^\d{14}-", "", document.file.name.rsplit("/", 1)[-1])
+
+
 def _enqueue_send(pk: int) -> None:
     from notifications.tasks import send_message as send_message_task
 
@@ -245,9 +250,7 @@ def _deliver(pk: int) -> bool:
         email.attach_alternative(html, "text/html")
         for document in message.attachments.all():
             with document.file.open("rb") as fh:
-                email.attach(
-                    document.file.name.rsplit("/", 1)[-1], fh.read(), document.content_type
-                )
+                email.attach(_attachment_name(document), fh.read(), document.content_type)
         # read by anymail backends only: delivery webhooks carry it back to this row
         email.metadata = {"outbox_id": str(message.pk)}
         if not email.send():
