@@ -30,9 +30,7 @@ def _confirmed_request(organisation, email):
 
 
 # Issue 7: a new task notifies those who may take it, once per interval, with deadline and link
-def test_new_tasks_are_batched_into_one_digest_per_interval(
-    staff, werkse, settings, time_machine
-):
+def test_new_tasks_are_batched_into_one_digest_per_interval(staff, werkse, settings, time_machine):
     settings.OFFICER_DIGEST_MINUTES = 60
     time_machine.move_to(timezone.now() + datetime.timedelta(minutes=1), tick=False)
     first = _confirmed_request(werkse, "a@example.org")

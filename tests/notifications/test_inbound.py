@@ -11,7 +11,7 @@ from requests_flow import services
 from requests_flow.constants import AuditAction, CaseStatus, Channel
 from requests_flow.flows import AccessFlow
 from requests_flow.models import AuditEntry, Request
-from tests.domain_fixtures import login, submit_access_request
+from tests.domain_fixtures import login
 from tests.notifications.webhook_payloads import (
     EXE,
     INBOUND_URL,
