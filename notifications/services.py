@@ -139,6 +139,15 @@ def _enqueue_send(pk: int) -> None:
     send_message_task.delay(pk)
 
 
+def message_subject(message: OutboxMessage) -> str:
+    """The subject as sent, or as it will be for a message not sent yet (for lists)."""
+    if message.subject:
+        return message.subject
+    base = f"emails/{message.template}/{message.language}/"
+    with translation.override(message.language):
+        return " ".join(render_to_string(base + "subject.txt", message.context).split())
+
+
 def render_message(message: OutboxMessage) -> tuple[str, str, str]:
     """Render a message's subject (one line), plain text and HTML in its own language."""
     base = f"emails/{message.template}/{message.language}/"

@@ -2,6 +2,7 @@ from django import template
 from django.db.models import Q
 
 from notifications.models import DeliveryProblem, InboundEmail, OutboxMessage
+from notifications.services import message_subject
 
 register = template.Library()
 
@@ -21,3 +22,9 @@ def case_messages(case):
         .order_by("received_at", "pk"),
         "outbox_messages": OutboxMessage.objects.filter(for_case).order_by("created", "pk"),
     }
+
+
+@register.simple_tag
+def subject_of(message):
+    """`{% subject_of message %}`: the subject as sent, or as it will be."""
+    return message_subject(message)
