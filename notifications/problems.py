@@ -75,7 +75,7 @@ def open_problems_for_stuck_messages(older_than: datetime.timedelta) -> int:
 
 def _lock_open(problem: DeliveryProblem) -> DeliveryProblem:
     locked = (
-        DeliveryProblem.objects.select_for_update()
+        DeliveryProblem.objects.select_for_update(of=("self",))
         .select_related("message", "request")
         .get(pk=problem.pk)
     )

@@ -58,7 +58,7 @@ def register_email_request(inbound: InboundEmail) -> Request:
 
 def _lock_to_triage(inbound: InboundEmail) -> InboundEmail:
     locked = (
-        InboundEmail.objects.select_for_update()
+        InboundEmail.objects.select_for_update(of=("self",))
         .select_related("request__organisation")
         .get(pk=inbound.pk)
     )
