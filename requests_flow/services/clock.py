@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
+from notifications.constants import Audience
 from notifications.services import queue_message
 from organisations.constants import Role
 from requests_flow import deadlines, links
@@ -365,6 +366,7 @@ def record_notice_of_default(*, case: Case, actor, received_on: datetime.date) -
         queue_message(
             template="notice_of_default",
             to=address,
+            audience=Audience.OFFICER,
             organisation=case.organisation,
             request=case.request,
             case=case,
@@ -455,6 +457,7 @@ def send_deadline_reminder(case: Case, moment: str) -> int:
         queue_message(
             template="deadline_reminder",
             to=address,
+            audience=Audience.OFFICER,
             organisation=case.organisation,
             request=case.request,
             case=case,
@@ -482,6 +485,7 @@ def escalate_deadline(case: Case, moment: str) -> int:
         queue_message(
             template="deadline_escalation",
             to=address,
+            audience=Audience.OFFICER,
             organisation=case.organisation,
             request=case.request,
             case=case,

@@ -24,8 +24,8 @@ from requests_flow.services.intake import (
     Requester,
     assign_reference,
     confirm_cases,
-    open_cases,
     create_dossier,
+    open_cases,
 )
 
 
