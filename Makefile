@@ -15,9 +15,11 @@ PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 2 ? n
 PYTEST_ARGS ?=
 
 # The suite runs with DEBUG off, as production does, which needs a secret key; cookies without
-# the Secure flag so the live server's plain-HTTP pages keep their session.
+# the Secure flag and no redirect to HTTPS, so the live server's plain-HTTP pages keep working
+# (tests that need HTTPS ask for it per request).
 test lint pytest messages: export SECRET_KEY ?= insecure-test-only-key
 test lint pytest messages: export SECURE_COOKIES ?= false
+test lint pytest messages: export SECURE_SSL_REDIRECT ?= false
 
 .PHONY: help run test lint pytest env messages
 

@@ -118,3 +118,10 @@ class AuditAction(models.TextChoices):
     DEADLINES_RECOMPUTED = "deadlines_recomputed", _("Deadlines recomputed")
     REMINDER_SENT = "reminder_sent", _("Deadline reminder sent")
     ESCALATED = "escalated", _("Escalated to the FG")
+    # reads by staff: who saw a case's personal data (AVG 5(2), 32; BIO logging)
+    CASE_VIEWED = "case_viewed", _("Case opened by staff")
+    DOCUMENT_VIEWED = "document_viewed", _("Document downloaded by staff")
+
+
+# Audit actions that record a read, not a change; the case page lists them apart.
+READ_ACTIONS = (AuditAction.CASE_VIEWED, AuditAction.DOCUMENT_VIEWED)

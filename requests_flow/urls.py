@@ -1,5 +1,6 @@
 from django.urls import path
 
+from accounts import views as accounts
 from requests_flow.views import clock, officer, public
 
 public_patterns = (
@@ -33,6 +34,9 @@ officer_patterns = (
         path("zaken/<int:pk>/verdagen/", clock.extend, name="case_extend"),
         path("zaken/<int:pk>/ingebrekestelling/", clock.notice_of_default, name="case_notice"),
         path("beheer/feestdagen/", clock.decreed_days, name="decreed_days"),
+        path("inlogpogingen/", accounts.login_log, name="login_log"),
+        path("account/wachtwoord/", accounts.password_change, name="password_change"),
+        path("account/herstelcodes/", accounts.recovery_codes, name="recovery_codes"),
     ],
     "officer",
 )

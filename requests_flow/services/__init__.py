@@ -34,6 +34,7 @@ from requests_flow.services.decisions import (
 )
 from requests_flow.services.intake import Requester, confirm_email, submit_request
 from requests_flow.services.registration import register_request
+from requests_flow.services.reads import log_case_view, log_document_view
 
 __all__ = [
     "add_decreed_day",
@@ -58,6 +59,8 @@ __all__ = [
     "draft_answer",
     "draft_refusal",
     "log_answer_download",
+    "log_case_view",
+    "log_document_view",
     "send_decision",
     "submit_request",
     "verify_identity",
