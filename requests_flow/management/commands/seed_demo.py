@@ -16,7 +16,8 @@ from requests_flow.flows import AccessFlow
 from requests_flow.flows.runner import complete_human_task
 from requests_flow.models import Request
 
-DEMO_PASSWORD = "demo-avgflow-2026"  # noqa: S105 - printed for the demo on purpose
+# printed for the demo on purpose; the command refuses to run with DEBUG off unless --force
+DEMO_PASSWORD = "demo-avgflow-2026"  # noqa: S105  # nosec B105
 
 STAFF = [
     ("privacy", Role.PRIVACY_OFFICER, "Pim", "Privacy"),
