@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from accounts import services
@@ -25,6 +25,10 @@ from organisations.models import StaffMembership
 from requests_flow.views.officer import officer_required
 
 LOG_ROWS = 100
+WRONG_CODE = _(
+    "This code is not correct. Wait a few seconds and try again; check that the clock of your "
+    "phone is right."
+)
 
 
 def _next_url(request):
@@ -69,7 +73,7 @@ def two_factor_verify(request):
             return redirect(next_url)
         if getattr(request, "axes_locked_out", False):
             return _locked_out(request)
-        form.add_error("otp_token", _("This code is not correct. Check the time on your phone."))
+        form.add_error("otp_token", WRONG_CODE)
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": next_url})
 
 
@@ -93,7 +97,7 @@ def two_factor_setup(request):
                 "registration/recovery_codes.html",
                 {"codes": codes, "next": next_url, "first_time": True},
             )
-        form.add_error("otp_token", _("This code is not correct. Check the time on your phone."))
+        form.add_error("otp_token", WRONG_CODE)
     secret = services.readable_key(device)
     return render(
         request,
