@@ -106,9 +106,7 @@ def seeded(access_case, officer):
     return {"case": access_case, "document": document, "task": task}
 
 
-def test_access_matrix(
-    client, seeded, officer, fg, system_owner, other_officer, outsider, capsys
-):
+def test_access_matrix(client, seeded, officer, fg, system_owner, other_officer, outsider, capsys):
     # DESIGN rule 8: anonymous -> login; outsider and other organisation -> 404; same
     # organisation without the permission -> 403; owner -> 200 (405 for a GET of a POST-only URL)
     users = {"officer": officer, "fg": fg, "system_owner": system_owner}

@@ -35,9 +35,7 @@ def test_opening_a_case_is_audited_with_who(client, access_case, officer, collea
     ]
     # listed apart from the changes, the latest first
     assert [e.actor for e in page.context["reads"]] == [colleague, officer]
-    assert not any(
-        e.action == AuditAction.CASE_VIEWED for e in page.context["audit_entries"]
-    )
+    assert not any(e.action == AuditAction.CASE_VIEWED for e in page.context["audit_entries"])
 
 
 def test_opening_a_task_page_is_audited(client, access_case, officer):
