@@ -4,6 +4,8 @@
 their password but no second factor yet; the officer pages send them here (officer_required).
 """
 
+from urllib.parse import urlencode
+
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib import messages
@@ -64,7 +66,7 @@ def two_factor_verify(request):
     if request.user.is_verified():
         return redirect(next_url)
     if not services.has_second_factor(request.user):
-        return redirect(f"{reverse('two_factor_setup')}?next={next_url}")
+        return redirect(f"{reverse('two_factor_setup')}?{urlencode({'next': next_url})}")
     if services.is_locked_out(request, request.user):
         return _locked_out(request)
     form = CodeForm(request.POST or None)
@@ -84,7 +86,7 @@ def two_factor_setup(request):
     keep the recovery codes shown once."""
     next_url = _next_url(request)
     if services.has_second_factor(request.user):
-        return redirect(f"{reverse('two_factor_verify')}?next={next_url}")
+        return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': next_url})}")
     device = services.start_totp_enrolment(request.user)
     form = EnrolmentCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -48,6 +48,8 @@ def test_five_wrong_codes_lock_the_account_and_end_the_session(client, officer):
     assert LOCKED_TEXT in locked.content.decode().lower()
     assert "_auth_user_id" not in client.session  # logged out
     assert AccessFailureLog.objects.filter(username=officer.username).count() == 5
+    # the codes tried are not kept in the log (ASVS 7.1.1: no credentials in logs)
+    assert "000000" not in AccessAttempt.objects.get(username=officer.username).post_data
 
     # the right password and a right code no longer help until the cool-off has passed
     assert post_password(client, officer).status_code == 429
