@@ -123,7 +123,7 @@ def recovery_codes(request):
     return render(
         request,
         "registration/recovery_codes_left.html",
-        {"left": services.recovery_codes_left(request.user)},
+        {"left": services.recovery_codes_left(request.user), "tab": "account"},
     )
 
 
@@ -131,6 +131,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's password change: this session stays, every other session of the user ends."""
 
     template_name = "registration/password_change.html"
+    extra_context = {"tab": "account"}
 
     def get_success_url(self):
         return reverse("officer:inbox")

@@ -50,6 +50,12 @@ MATRIX = {
     "officer:document": Row(kwargs=lambda seeded: {"pk": seeded["document"].pk}),
     "officer:task": Row(kwargs=task_id),
     "officer:task_assign": Row(kwargs=task_id, post_only=True),
+    "officer:dashboard": Row(scoped=False),
+    "officer:register_request": Row(scoped=False),
+    "officer:case_extend": Row(kwargs=case_id),
+    "officer:case_notice": Row(kwargs=case_id),
+    # the national table of decreed days (Atw 3(3)): every staff member may read it
+    "officer:decreed_days": Row(scoped=False, no_permission=""),
     "officer:login_log": Row(owner="fg", scoped=False, no_permission="officer"),
     "officer:password_change": Row(scoped=False, no_permission=""),
     "officer:recovery_codes": Row(scoped=False, no_permission=""),
@@ -70,6 +76,7 @@ EXEMPT = {
     "public:confirm_email": "signed link (test_tampered_and_expired_confirmation_links)",
     "public:answer": "signed link (test_signed_links_refuse_tampering_and_other_cases)",
     "public:answer_document": "signed link (test_signed_links_refuse_tampering_and_other_cases)",
+    "public:reply": "signed link (test_reply_in_time_resumes_with_shifted_dates, and below)",
 }
 
 
@@ -185,3 +192,4 @@ def test_signed_links_refuse_tampering_and_other_cases(client, werkse, officer):
     url = reverse("public:answer_document", args=[tampered, shared[first].pk])
     assert client.get(url).status_code == 404
     assert client.get(reverse("public:submitted", args=[tampered])).status_code == 404
+    assert client.get(reverse("public:reply", args=[tampered])).status_code == 404

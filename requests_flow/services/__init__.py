@@ -33,8 +33,8 @@ from requests_flow.services.decisions import (
     send_decision,
 )
 from requests_flow.services.intake import Requester, confirm_email, submit_request
-from requests_flow.services.registration import register_request
 from requests_flow.services.reads import log_case_view, log_document_view
+from requests_flow.services.registration import register_request
 
 __all__ = [
     "add_decreed_day",
