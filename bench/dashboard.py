@@ -23,6 +23,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("SECURE_COOKIES", "false")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")  # the test client speaks plain HTTP
 os.environ.setdefault("STATIC_MANIFEST", "false")  # no collectstatic needed for the bench
 
 
@@ -146,6 +147,13 @@ def main():
         seed(workways, 500, 10_000_000, today)
         client = Client()
         client.force_login(officer)
+        # officer pages need the second login step too: a real TOTP code
+        from django_otp.oath import TOTP
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.create(user=officer, name="bench", confirmed=True)
+        code = f"{TOTP(device.bin_key).token():06d}"
+        assert client.post("/accounts/tweestaps/", {"otp_token": code}).status_code == 302
         rows = []
         seeded = 0
         for size in sorted(args.sizes):

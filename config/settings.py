@@ -6,6 +6,7 @@ files, e-mail written to ``var/mail``). ``DEBUG`` is off unless asked for, and t
 ``SECRET_KEY`` must be given.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -26,7 +27,8 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY is required when DEBUG is off (set SECRET_KEY or SECRET_KEY_FILE)."
         )
-    SECRET_KEY = "insecure-development-key-only-for-debug"  # noqa: S105
+    # only reachable with DEBUG on (a laptop); production refuses to start without a key
+    SECRET_KEY = "insecure-development-key-only-for-debug"  # noqa: S105  # nosec B105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -42,6 +44,12 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "anymail",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "accounts",
     "organisations",
     "requests_flow",
     "notifications",
@@ -51,14 +59,18 @@ VIEWFLOW = {"AUTOREGISTER": False}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last, as django-axes asks: it turns a lockout into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -193,18 +205,90 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Idle timeout: the session is saved (and its expiry moved) on every request, so it ends after
+# this much inactivity. A password change ends every other session of the user: Django keeps a
+# hash of the password in the session and drops sessions whose hash no longer matches.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HTTPS: redirect plain HTTP and send HSTS, except for a local DEBUG run. Behind a reverse proxy
+# that terminates TLS, SECURE_PROXY_SSL_HEADER names the header the proxy sets (for example
+# HTTP_X_FORWARDED_PROTO); the proxy must overwrite that header, never pass a client's on.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# a load balancer's plain-HTTP health probe is answered, not redirected (STACK-FACTS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+_proxy_ssl_header = env_str("SECURE_PROXY_SSL_HEADER")
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# Content-Security-Policy (django-csp 4): no scripts at all, styles and images only from our own
+# static files, no inline code or style attributes, no framing, forms post only to us.
+_SELF = "'self'"
+_NONE = "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_NONE],
+        "script-src": [_NONE],
+        "style-src": [_SELF],
+        "img-src": [_SELF],
+        "font-src": [_SELF],
+        "connect-src": [_NONE],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+        "base-uri": [_NONE],
+        "object-src": [_NONE],
+    },
+}
+
+# Staff login: a password, then a second factor (TOTP, or a one-time recovery code) before any
+# officer page (accounts app). django-axes counts failed passwords and, through the accounts
+# app, failed codes: LOGIN_FAILURE_LIMIT failures lock the account for LOGIN_LOCKOUT_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "avgflow")
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+# The account is locked, wherever the attempts come from (an attacker changes addresses).
+# Not also per address: the staff of a gemeente share one office NAT address, and one person's
+# typos (or one attacker) would lock all of them out. axes.W006 asks for the address and is
+# silenced for that reason; per-address limits belong in the reverse proxy (docs/production.md).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
+# A correct password must not wipe the count of wrong codes that follow it: the accounts app
+# resets the count only after the second factor too has succeeded.
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False  # no start-up banner on every manage.py command
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token"]
+# Behind reverse proxies the client address is read from X-Forwarded-For, counting this many
+# trusted proxies from the right (config.client_ip); 0 uses the connection's own address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+# Demo staff (make run's seed_demo) may skip the second factor, but only while DEBUG is on.
+DEMO_STAFF_GROUP = "demo-staff"
+
+# /healthz: the last round of the periodic work must be younger than this.
+HEALTHZ_SWEEP_MAX_AGE_SECONDS = env_int("HEALTHZ_SWEEP_MAX_AGE_SECONDS", 300)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
+    "loggers": {
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
+        # every successful login at INFO is noise; failures and lockouts are WARNING
+        "axes": {"level": "WARNING"},
+    },
 }
 # Celery beat (production): the same periodic work as `manage.py run_sweeps`. Run beat OR the
 # sweep command, never both: two timer dispatchers double-start timer processes.

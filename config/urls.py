@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import views as accounts
+from config.health import healthz
 from requests_flow.urls import officer_patterns, public_patterns
 
 urlpatterns = [
@@ -8,6 +10,9 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("behandeling/berichten/", include("notifications.urls")),
+    path("accounts/tweestaps/", accounts.two_factor_verify, name="two_factor_verify"),
+    path("accounts/tweestaps/instellen/", accounts.two_factor_setup, name="two_factor_setup"),
+    path("healthz", healthz, name="healthz"),
     path("behandeling/", include(officer_patterns)),
     # anymail's inbound and tracking webhooks, e.g. /webhooks/anymail/postmark/inbound/;
     # authenticated by anymail (basic-auth secret or the provider's signature)

@@ -78,6 +78,9 @@ class StaffMembership(models.Model):
     class Meta:
         verbose_name = _("staff membership")
         verbose_name_plural = _("staff memberships")
+        permissions = [
+            ("view_login_log", _("Can see the login attempts and lockouts of the staff")),
+        ]
 
     def __str__(self):
         return f"{self.user} @ {self.organisation}"

@@ -6,6 +6,9 @@ tests call again after transactional tests have truncated the tables.
 
 from organisations.constants import Role
 
+# the model each app's permissions are declared on (Meta.permissions)
+PERMISSION_MODELS = {"requests_flow": "case", "organisations": "staffmembership"}
+
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.PRIVACY_OFFICER: (
         "requests_flow.view_case",
@@ -21,6 +24,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "requests_flow.approve_decision",
         "requests_flow.manage_clock",
         "requests_flow.manage_decreed_days",
+        # the FG watches failed logins and lockouts of the organisation's staff (BIO, ASVS 2.2)
+        "organisations.view_login_log",
     ),
     # System owners get tasks for their own systems in later flows; they cannot open cases.
     Role.SYSTEM_OWNER: (),
@@ -42,7 +47,7 @@ def ensure_role_groups(apps=None):
         wanted = []
         for dotted in perms:
             app_label, codename = dotted.split(".")
-            model = "case"
+            model = PERMISSION_MODELS[app_label]
             ct, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
             perm, _ = Permission.objects.get_or_create(
                 content_type=ct, codename=codename, defaults={"name": codename.replace("_", " ")}

@@ -124,3 +124,10 @@ class AuditAction(models.TextChoices):
     MESSAGE_UNDELIVERED = "message_undelivered", _("Message could not be delivered")
     MESSAGE_RESENT = "message_resent", _("Address corrected, message sent again")
     MESSAGE_POSTED = "message_posted", _("Message sent by post")
+    # reads by staff: who saw a case's personal data (AVG 5(2), 32; BIO logging)
+    CASE_VIEWED = "case_viewed", _("Case opened by staff")
+    DOCUMENT_VIEWED = "document_viewed", _("Document downloaded by staff")
+
+
+# Audit actions that record a read, not a change; the case page lists them apart.
+READ_ACTIONS = (AuditAction.CASE_VIEWED, AuditAction.DOCUMENT_VIEWED)

@@ -14,7 +14,8 @@ def next_reference(year: int) -> str:
     locked (select_for_update) until commit, so numbers are never handed out twice, and a rolled
     back submission gives its number back instead of leaving a gap.
     """
-    assert transaction.get_connection().in_atomic_block, "call inside the submission transaction"
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("next_reference must be called inside the submission transaction")
     ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
     counter = ReferenceCounter.objects.select_for_update().get(year=year)
     counter.last += 1

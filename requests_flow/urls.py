@@ -1,5 +1,6 @@
 from django.urls import path
 
+from accounts import views as accounts
 from requests_flow.views import clock, officer, public, triage
 
 public_patterns = (
@@ -35,6 +36,9 @@ officer_patterns = (
         path("beheer/feestdagen/", clock.decreed_days, name="decreed_days"),
         path("triage/", triage.triage_list, name="triage"),
         path("triage/<int:pk>/", triage.triage_detail, name="triage_detail"),
+        path("inlogpogingen/", accounts.login_log, name="login_log"),
+        path("account/wachtwoord/", accounts.password_change, name="password_change"),
+        path("account/herstelcodes/", accounts.recovery_codes, name="recovery_codes"),
     ],
     "officer",
 )

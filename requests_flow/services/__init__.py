@@ -33,6 +33,7 @@ from requests_flow.services.decisions import (
     send_decision,
 )
 from requests_flow.services.intake import Requester, confirm_email, submit_request
+from requests_flow.services.reads import log_case_view, log_document_view
 from requests_flow.services.registration import register_request
 from requests_flow.services.triage import (
     mark_not_avg_request,
@@ -68,6 +69,8 @@ __all__ = [
     "mark_not_avg_request",
     "record_reply",
     "register_email_request",
+    "log_case_view",
+    "log_document_view",
     "send_decision",
     "submit_request",
     "triage_email_request",

@@ -12,30 +12,36 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from viewflow.workflow import chart
 from viewflow.workflow.flow import View as ViewNode
 from viewflow.workflow.status import STATUS
 
+from accounts.services import second_factor_redirect
 from requests_flow import deadlines, services
-from requests_flow.constants import InformationStatus
+from requests_flow.constants import READ_ACTIONS, InformationStatus
 from requests_flow.models import Case, CaseDocument, tasks_visible_to
 
 PAGE_SIZE = 50
+READS_SHOWN = 20
 CASE_SELECT = ("process__caseprocess__case__request", "process__caseprocess__case__organisation")
 
 
 def officer_required(view):
-    """Logged-in staff of an organisation; anyone else logged in gets 404, not a hint."""
+    """Logged-in staff of an organisation who passed the second factor; anyone else logged in
+    gets 404, not a hint. Staff without a verified second factor are sent to enrol or to enter a
+    code (accounts app), so no officer page opens on a password alone."""
 
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if getattr(request.user, "membership", None) is None:
             raise Http404
+        second_factor = second_factor_redirect(request)
+        if second_factor is not None:
+            return second_factor
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -89,6 +95,7 @@ def _case_for(request, pk):
 @officer_required
 def case_detail(request, pk):
     case = _case_for(request, pk)
+    services.log_case_view(case=case, actor=request.user)
     tasks = (
         case.process.task_set.filter(flow_task_type="HUMAN")
         .select_related("owner")
@@ -110,8 +117,12 @@ def case_detail(request, pk):
         "findings": case.findings.all(),
         "answer": getattr(case, "access_answer", None),
         "audit_entries": case.request.audit_entries.filter(Q(case=case) | Q(case__isnull=True))
+        .exclude(action__in=READ_ACTIONS)
         .select_related("actor")
         .order_by("created", "pk"),
+        "reads": case.audit_entries.filter(action__in=READ_ACTIONS)
+        .select_related("actor")
+        .order_by("-created", "-pk")[:READS_SHOWN],
     }
     return render(request, "officer/case_detail.html", context)
 
@@ -129,10 +140,14 @@ def case_chart(request, pk):
 @officer_required
 def document_download(request, pk):
     document = get_object_or_404(
-        CaseDocument.objects.filter(case__in=Case.objects.visible_to(request.user)), pk=pk
+        CaseDocument.objects.filter(case__in=Case.objects.visible_to(request.user)).select_related(
+            "case__request"
+        ),
+        pk=pk,
     )
     if not request.user.has_perm("requests_flow.view_case"):
         raise PermissionDenied
+    services.log_document_view(document=document, actor=request.user)
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,
@@ -156,6 +171,9 @@ def task_entry(request, task_pk):
     task = _task_for(request, task_pk)
     flow_task = task.flow_task
     case = task.process.caseprocess.case
+    if request.method == "GET":
+        # the task page shows the case's summary: a read of its personal data
+        services.log_case_view(case=case, actor=request.user, details=flow_task.task_title)
     if task.status == STATUS.ASSIGNED and task.owner_id == request.user.pk:
         return flow_task.view(request, task=task)
     context = {
@@ -170,9 +188,12 @@ def task_entry(request, task_pk):
 
 
 @officer_required
-@require_POST
 def task_assign(request, task_pk):
+    # scoped before the method check: other organisations get 404 for GET too (DESIGN.md,
+    # Benchmarks and matrices)
     task = _task_for(request, task_pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if task.status != STATUS.NEW or not task.flow_task.can_assign(request.user, task):
         messages.error(request, _("This task can no longer be taken."))
         return redirect("officer:case", task.process.caseprocess.case.pk)

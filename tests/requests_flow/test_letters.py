@@ -483,13 +483,16 @@ def listener():
     sock.close()
 
 
-def test_rendering_fetches_nothing_from_the_network_or_outside_static(listener):
+def test_rendering_fetches_nothing_from_the_network_or_outside_static(listener, caplog):
     # AVG 32 (security of processing): a letter never makes the server fetch a URL or read a file
+    # (issue 10: an external URL, file:///etc/passwd and a local port, none fetched)
+    caplog.set_level("WARNING", logger="requests_flow.letters")
     port = listener.getsockname()[1]
     template = engines["django"].from_string(
         """<html lang="nl"><head><title>fetch test</title>
         <link rel="stylesheet" href="letters/letter.css">
         <link rel="stylesheet" href="http://127.0.0.1:{{ port }}/x.css">
+        <link rel="stylesheet" href="https://example.org/external.css">
         <link rel="stylesheet" href="file:///etc/passwd">
         <link rel="attachment" href="file:///etc/passwd">
         </head><body>
@@ -498,6 +501,7 @@ def test_rendering_fetches_nothing_from_the_network_or_outside_static(listener):
         <img src="https://127.0.0.1:{{ port }}/y.png" alt="">
         <img src="http://localhost:{{ port }}/z.png" alt="">
         <img src="file:///etc/passwd" alt="">
+        <img src="https://example.org/external.png" alt="">
         <img src="letters/../../../../../../etc/passwd" alt="">
         </body></html>"""
     )
@@ -506,6 +510,17 @@ def test_rendering_fetches_nothing_from_the_network_or_outside_static(listener):
 
     readable, _, _ = select.select([listener], [], [], 0.2)
     assert readable == [], "the renderer connected to the local listener"
+    refused = " ".join(
+        r.getMessage() for r in caplog.records if "refused to fetch" in r.getMessage()
+    )
+    for url in (
+        "https://example.org/external.css",
+        "https://example.org/external.png",
+        "file:///etc/passwd",
+        f"http://127.0.0.1:{port}/x.css",
+        f"http://localhost:{port}/z.png",
+    ):
+        assert url in refused, url
     reader = PdfReader(io.BytesIO(pdf))
     assert "Inhoud van de brief" in reader.pages[0].extract_text()
     assert not reader.attachments

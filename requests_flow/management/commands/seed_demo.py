@@ -2,6 +2,7 @@
 different states. Only for the embedded demo: it refuses to run with DEBUG off unless --force."""
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -15,7 +16,8 @@ from requests_flow.flows import AccessFlow
 from requests_flow.flows.runner import complete_human_task
 from requests_flow.models import Request
 
-DEMO_PASSWORD = "demo-avgflow-2026"  # noqa: S105 - printed for the demo on purpose
+# printed for the demo on purpose; the command refuses to run with DEBUG off unless --force
+DEMO_PASSWORD = "demo-avgflow-2026"  # noqa: S105  # nosec B105
 
 STAFF = [
     ("privacy", Role.PRIVACY_OFFICER, "Pim", "Privacy"),
@@ -46,6 +48,8 @@ class Command(BaseCommand):
                 "seed_demo creates users with known passwords; use DEBUG=1 or --force."
             )
         with transaction.atomic():
+            # demo staff may skip the second login step, but only while DEBUG is on (README)
+            demo_group, _created = Group.objects.get_or_create(name=settings.DEMO_STAFF_GROUP)
             users = {}
             for org in (seeds.werkse(), seeds.workways()):
                 for suffix, role, first, last in STAFF:
@@ -58,6 +62,7 @@ class Command(BaseCommand):
                         last_name=last,
                         email=f"{org.slug}-{suffix}@example.org",
                     )
+                    users[(org.slug, suffix)].groups.add(demo_group)
                 if not Request.objects.filter(organisation=org).exists():
                     self._requests(org, users)
         self.stdout.write(

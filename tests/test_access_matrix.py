@@ -1,0 +1,195 @@
+"""The access matrix: every officer and case URL, generated from the URL configuration, visited
+as anonymous, outsider, officer of the other organisation, colleague without the permission and
+owner (issue 10; DESIGN rule 8; DESIGN.md, Benchmarks and matrices).
+
+A URL pattern that is neither in MATRIX nor in EXEMPT fails the test, so the matrix cannot go
+stale: a new page must say here who may open it.
+"""
+
+import dataclasses
+from collections.abc import Callable
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from requests_flow import services
+from requests_flow.flows import AccessFlow
+from tests.domain_fixtures import login
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """Who may open one URL. `kwargs` picks real ids from the seeded case; a URL without an
+    object id (`scoped=False`) is each user's own page: another organisation's officer may open
+    theirs, but it must not show the seeded case."""
+
+    kwargs: Callable[[dict], dict] = lambda seeded: {}
+    owner: str = "officer"
+    post_only: bool = False
+    scoped: bool = True
+    # staff of the same organisation without the permission (DESIGN rule 8: 403)
+    no_permission: str = "system_owner"
+
+
+def case_id(seeded):
+    return {"pk": seeded["case"].pk}
+
+
+def task_id(seeded):
+    return {"task_pk": seeded["task"].pk}
+
+
+MATRIX = {
+    "officer:inbox": Row(scoped=False, no_permission=""),
+    "officer:queue": Row(scoped=False, no_permission=""),
+    "officer:case": Row(kwargs=case_id),
+    "officer:case_chart": Row(kwargs=case_id),
+    "officer:document": Row(kwargs=lambda seeded: {"pk": seeded["document"].pk}),
+    "officer:task": Row(kwargs=task_id),
+    "officer:task_assign": Row(kwargs=task_id, post_only=True),
+    "officer:dashboard": Row(scoped=False),
+    "officer:register_request": Row(scoped=False),
+    "officer:case_extend": Row(kwargs=case_id),
+    "officer:case_notice": Row(kwargs=case_id),
+    # the national table of decreed days (Atw 3(3)): every staff member may read it
+    "officer:decreed_days": Row(scoped=False, no_permission=""),
+    "officer:login_log": Row(owner="fg", scoped=False, no_permission="officer"),
+    "officer:password_change": Row(scoped=False, no_permission=""),
+    "officer:recovery_codes": Row(scoped=False, no_permission=""),
+}
+
+# Not officer or case pages; each has tests of its own, named here.
+EXEMPT = {
+    "set_language": "language switch, no data (tests/e2e/test_smoke.py)",
+    "login": "login page (tests/accounts/test_lockout.py)",
+    "logout": "logout (tests/accounts/test_two_factor.py)",
+    "two_factor_verify": "second login step (tests/accounts/test_two_factor.py)",
+    "two_factor_setup": "enrolment (tests/accounts/test_two_factor.py)",
+    "healthz": "health probe, no personal data (tests/config/test_healthz.py)",
+    "public:home": "public list of organisations (tests/e2e/test_inzage_journey.py)",
+    "public:request_form": "public form (tests/requests_flow/test_access_flow.py)",
+    # signed public links (DESIGN.md: exempt by name, tested on their own)
+    "public:submitted": "signed link (test_signed_links_refuse_tampering_and_other_cases)",
+    "public:confirm_email": "signed link (test_tampered_and_expired_confirmation_links)",
+    "public:answer": "signed link (test_signed_links_refuse_tampering_and_other_cases)",
+    "public:answer_document": "signed link (test_signed_links_refuse_tampering_and_other_cases)",
+    "public:reply": "signed link (test_reply_in_time_resumes_with_shifted_dates, and below)",
+}
+
+
+def url_names(patterns=None, namespace=""):
+    """Every named URL pattern of the project, with its namespace ("officer:case")."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            assert entry.name, f"unnamed URL pattern {entry.pattern}: name it and list it here"
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_url_pattern_is_in_the_matrix_or_exempt():
+    names = set(url_names())
+    missing = names - MATRIX.keys() - EXEMPT.keys()
+    assert not missing, f"URL patterns not covered by the access matrix: {sorted(missing)}"
+    stale = (MATRIX.keys() | EXEMPT.keys()) - names
+    assert not stale, f"entries for URL patterns that no longer exist: {sorted(stale)}"
+    officer = {name for name in names if name.startswith("officer:")}
+    assert officer <= MATRIX.keys()
+
+
+@pytest.fixture
+def seeded(access_case, officer):
+    document = services.add_case_document(
+        case=access_case,
+        actor=officer,
+        uploaded=SimpleUploadedFile("uittreksel.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+        title="Uittreksel",
+    )
+    task = access_case.process.task_set.get(flow_task=AccessFlow.verify_identity)
+    return {"case": access_case, "document": document, "task": task}
+
+
+def test_access_matrix(client, seeded, officer, fg, system_owner, other_officer, outsider, capsys):
+    # DESIGN rule 8: anonymous -> login; outsider and other organisation -> 404; same
+    # organisation without the permission -> 403; owner -> 200 (405 for a GET of a POST-only URL)
+    users = {"officer": officer, "fg": fg, "system_owner": system_owner}
+    case = seeded["case"]
+    secrets = (case.request.reference, case.request.requester_name)
+    checked = 0
+
+    def visit(user, url, method):
+        nonlocal checked
+        client.logout()
+        if user is not None:
+            login(client, user)
+        checked += 1
+        return getattr(client, method)(url)
+
+    for name, row in MATRIX.items():
+        url = reverse(name, kwargs=row.kwargs(seeded))
+        for method in ("get", "post"):
+            response = visit(None, url, method)
+            assert response.status_code == 302, (name, method, "anonymous")
+            assert response["Location"].startswith(reverse("login") + "?next="), name
+            assert visit(outsider, url, method).status_code == 404, (name, method, "outsider")
+        if row.scoped:
+            for method in ("get", "post"):
+                response = visit(other_officer, url, method)
+                assert response.status_code == 404, (name, method, "other organisation")
+        else:
+            response = visit(other_officer, url, "get")
+            assert response.status_code in (200, 403), (name, "other organisation")
+            assert not any(s in response.content.decode() for s in secrets), name
+        if row.no_permission:
+            response = visit(users[row.no_permission], url, "get")
+            assert response.status_code == 403, (name, "no permission")
+        response = visit(users[row.owner], url, "get")
+        assert response.status_code == (405 if row.post_only else 200), (name, "owner")
+
+    total = len(set(url_names()))
+    with capsys.disabled():
+        print(
+            f"\naccess matrix: {len(MATRIX)} officer and case URL patterns, {checked} requests "
+            f"checked; {len(EXEMPT)} exempt by name; {total} URL patterns in all"
+        )
+    assert len(MATRIX) + len(EXEMPT) == total
+
+
+def test_signed_links_refuse_tampering_and_other_cases(client, werkse, officer):
+    # AVG 32, DESIGN.md: a signed public link opens only its own request's shared documents
+    from requests_flow import links
+    from tests.domain_fixtures import submit_access_request
+
+    first, second = (submit_access_request(werkse).cases.get() for _ in range(2))
+    shared = {}
+    for case in (first, second):
+        shared[case] = services.add_case_document(
+            case=case,
+            actor=officer,
+            uploaded=SimpleUploadedFile("brief.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+            title="Besluit",
+        )
+    hidden = services.add_case_document(
+        case=first,
+        actor=officer,
+        uploaded=SimpleUploadedFile("notitie.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+        title="Interne notitie",
+        shared=False,
+    )
+    token = links.answer_url(first).rstrip("/").rsplit("/", 1)[-1]
+    assert client.get(reverse("public:answer", args=[token])).status_code == 200
+    own = reverse("public:answer_document", args=[token, shared[first].pk])
+    assert client.get(own).status_code == 200
+    for document in (shared[second], hidden):
+        url = reverse("public:answer_document", args=[token, document.pk])
+        assert client.get(url).status_code == 404
+    tampered = token[:-2] + ("aa" if not token.endswith("aa") else "bb")
+    assert client.get(reverse("public:answer", args=[tampered])).status_code == 404
+    url = reverse("public:answer_document", args=[tampered, shared[first].pk])
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("public:submitted", args=[tampered])).status_code == 404
+    assert client.get(reverse("public:reply", args=[tampered])).status_code == 404
