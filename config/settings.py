@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "accounts",
+    "django_ratelimit",
     "organisations",
     "requests_flow",
     "notifications",
@@ -117,6 +118,28 @@ if env_bool("CACHE_REDIS", False):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+
+# Per-client-address rate limits of the public pages (django-ratelimit), counted in the
+# "ratelimit" cache: Redis when CACHE_REDIS is on (needed with several web processes), local
+# memory of the one process otherwise. RATE_LIMIT_ENABLED=false switches them off, for a
+# benchmark on 127.0.0.1 only. The client address is read from X-Forwarded-For behind
+# TRUSTED_PROXY_COUNT proxies of our own (config.client_ip).
+CACHES["ratelimit"] = (
+    {**CACHES["default"], "KEY_PREFIX": "ratelimit"}
+    if env_bool("CACHE_REDIS", False)
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+)
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_ENABLE = env_bool("RATE_LIMIT_ENABLED", True)
+RATELIMIT_IP_META_KEY = "config.client_ip.client_ip"  # TRUSTED_PROXY_COUNT: see below
+RATE_LIMIT_INTAKE = env_str("RATE_LIMIT_INTAKE", "20/h")  # form submissions per address
+RATE_LIMIT_STATUS = env_str("RATE_LIMIT_STATUS", "120/h")  # status-page requests per address
+RATE_LIMIT_NEW_LINK = env_str("RATE_LIMIT_NEW_LINK", "10/h")  # "send me a new link" posts
+# django-ratelimit knows Django's own Redis cache only as "not officially supported" (it is
+# atomic), and calls local memory "not shared": true, and fine for the one embedded process.
+RATELIMIT_SILENCED_CHECKS = ["django_ratelimit.W001"]
+if not env_bool("CACHE_REDIS", False):
+    RATELIMIT_SILENCED_CHECKS.append("django_ratelimit.E003")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -199,6 +222,17 @@ CELERY_TIMEZONE = TIME_ZONE
 EMAIL_CONFIRMATION_DAYS = env_int("EMAIL_CONFIRMATION_DAYS", 7)
 DOWNLOAD_LINK_DAYS = env_int("DOWNLOAD_LINK_DAYS", 30)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# The requester's status page: how long the link in the e-mail works (days).
+STATUS_LINK_DAYS = env_int("STATUS_LINK_DAYS", 30)
+
+# Masked ID copies (LEGAL.md 2.2): encrypted at rest in their own directory, each with a key of
+# its own that is stored wrapped by ID_COPY_KEYS (comma-separated Fernet keys; the first
+# encrypts, all decrypt, so a key can be rotated). Without ID_COPY_KEYS the wrapping key is
+# derived from SECRET_KEY. A copy that somehow survives its identity check is deleted by the
+# periodic sweep after ID_COPY_MAX_AGE_DAYS.
+ID_COPY_KEYS = [k.strip() for k in (env_str("ID_COPY_KEYS") or "").split(",") if k.strip()]
+ID_COPY_DIR = env_str("ID_COPY_DIR")  # default: <MEDIA_ROOT>/id-copies
+ID_COPY_MAX_AGE_DAYS = env_int("ID_COPY_MAX_AGE_DAYS", 5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
 # Cookies and transport security: strict by default, relaxed only for local DEBUG.
@@ -259,7 +293,7 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 # typos (or one attacker) would lock all of them out. axes.W006 asks for the address and is
 # silenced for that reason; per-address limits belong in the reverse proxy (docs/production.md).
 AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006", *RATELIMIT_SILENCED_CHECKS]
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
 # A correct password must not wipe the count of wrong codes that follow it: the accounts app
 # resets the count only after the second factor too has succeeded.

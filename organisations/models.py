@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from organisations.constants import DataSubject, LegalBasis, LegalForm, ProcessingRole
+from requests_flow.constants import IdentityMethod, Right
 
 
 class Organisation(models.Model):
@@ -63,6 +64,45 @@ class Organisation(models.Model):
     @property
     def is_public_body(self) -> bool:
         return self.legal_form == LegalForm.PUBLIC_BODY
+
+    def identity_methods_for(self, right: str) -> set[str]:
+        """The identity methods that suffice for `right` under this organisation's policy: its
+        own rows for that right, or else the default of LEGAL.md 2.1."""
+        configured = {p.method for p in self.identity_policies.all() if p.right == right}
+        return configured or default_identity_methods(right)
+
+
+def default_identity_methods(right: str) -> set[str]:
+    """LEGAL.md 2.1: a confirmed e-mail address proves only control of that address, so on its
+    own it suffices only where the answer discloses nothing (an objection, AVG 21)."""
+    methods = set(IdentityMethod.values)
+    if right != Right.OBJECTION:
+        methods.discard(IdentityMethod.EMAIL_CONFIRMED)
+    return methods
+
+
+class IdentityPolicy(models.Model):
+    """One identity method that suffices for one right at one organisation (LEGAL.md 2.1,
+    configurable). An organisation without rows for a right follows the default; with rows,
+    exactly the listed methods suffice (stricter for inzage, say: no held-data match)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="identity_policies"
+    )
+    right = models.CharField(_("right"), max_length=20, choices=Right.choices)
+    method = models.CharField(_("sufficient method"), max_length=20, choices=IdentityMethod.choices)
+
+    class Meta:
+        verbose_name = _("identity policy")
+        verbose_name_plural = _("identity policies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "right", "method"], name="identity_policy_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation}: {self.right} ← {self.method}"
 
 
 class StaffMembership(models.Model):

@@ -44,6 +44,45 @@ class RepresentativeRole(models.TextChoices):
     BEWINDVOERDER = "bewindvoerder", _("Bewindvoerder")
 
 
+class AuthorityScope(models.TextChoices):
+    """How far a representative's authority reaches (LEGAL.md 2.3)."""
+
+    ALL_MATTERS = "all", _("All matters (curator; parent of a child under 16)")
+    PROPERTY = "property", _("Property matters only: income, benefits, debts (bewindvoerder)")
+    PERSONAL = "personal", _("Personal matters only: care and treatment (mentor)")
+    AUTHORISATION = "authorisation", _("As far as the written authorisation reaches")
+
+
+# The scope an officer starts from for each role; they confirm or narrow it.
+DEFAULT_AUTHORITY_SCOPE = {
+    "authorised": AuthorityScope.AUTHORISATION,
+    "parent": AuthorityScope.ALL_MATTERS,
+    "curator": AuthorityScope.ALL_MATTERS,
+    "mentor": AuthorityScope.PERSONAL,
+    "bewindvoerder": AuthorityScope.PROPERTY,
+}
+
+
+class AuthorityEvidence(models.TextChoices):
+    """How the officer saw the representative's authority."""
+
+    DOCUMENT = "document", _("Written evidence in the dossier (authorisation, court decision)")
+    DESK = "desk", _("Shown at the desk")
+    REGISTER = "register", _("Found in the Centraal Curatele- en Bewindregister")
+
+
+class HeldDataItem(models.TextChoices):
+    """What an officer can tick as matching data we already hold (LEGAL.md 2.1)."""
+
+    NAME = "name", _("Name")
+    ADDRESS = "address", _("Address")
+    BIRTH_DATE = "birth_date", _("Date of birth")
+    CLIENT_NUMBER = "client_number", _("Client or personnel number")
+    PHONE = "phone", _("Phone number")
+    EMAIL = "email", _("E-mail address")
+    FILE_DETAILS = "file_details", _("Details only the person knows (e.g. their coach's name)")
+
+
 class CaseStatus(models.TextChoices):
     AWAITING_CONFIRMATION = "awaiting_confirmation", _("Waiting for e-mail confirmation")
     IDENTITY = "identity", _("Identity check")
@@ -70,6 +109,7 @@ class InformationKind(models.TextChoices):
     """What an information request asks for (LEGAL.md 1.5: only these pause the clock)."""
 
     IDENTITY = "identity", _("Proof of identity")
+    MASKED_ID_COPY = "masked_id_copy", _("A masked copy of an ID document")
     CLARIFICATION = "clarification", _("Clarification of the request")
 
 
@@ -127,7 +167,11 @@ class AuditAction(models.TextChoices):
     # reads by staff: who saw a case's personal data (AVG 5(2), 32; BIO logging)
     CASE_VIEWED = "case_viewed", _("Case opened by staff")
     DOCUMENT_VIEWED = "document_viewed", _("Document downloaded by staff")
+    ID_COPY_RECEIVED = "id_copy_received", _("Masked ID copy received (kept until the check)")
+    ID_COPY_VIEWED = "id_copy_viewed", _("Masked ID copy viewed")
+    ID_COPY_DELETED = "id_copy_deleted", _("Masked ID copy deleted")
+    STATUS_LINK_SENT = "status_link_sent", _("New status link sent")
 
 
 # Audit actions that record a read, not a change; the case page lists them apart.
-READ_ACTIONS = (AuditAction.CASE_VIEWED, AuditAction.DOCUMENT_VIEWED)
+READ_ACTIONS = (AuditAction.CASE_VIEWED, AuditAction.DOCUMENT_VIEWED, AuditAction.ID_COPY_VIEWED)

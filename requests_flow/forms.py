@@ -3,20 +3,41 @@
 import uuid
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from requests_flow.constants import (
+    DEFAULT_AUTHORITY_SCOPE,
+    AuthorityEvidence,
+    AuthorityScope,
     Channel,
     ExtensionReason,
+    HeldDataItem,
     IdentityMethod,
     Language,
     Relation,
+    RepresentativeRole,
     Right,
 )
 from requests_flow.models import AccessAnswer
+from requests_flow.uploads import UploadRefused, check_upload
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
 
 
 class RequestForm(forms.Form):
@@ -56,7 +77,49 @@ class RequestForm(forms.Form):
         choices=Language.choices,
         widget=forms.RadioSelect,
     )
+    # LEGAL.md 2.3: someone may ask for another person; answers then go to them
+    representative_role = forms.ChoiceField(
+        label=_("Do you ask for yourself or for someone else?"),
+        choices=[("", _("For myself")), *RepresentativeRole.choices],
+        widget=forms.RadioSelect,
+        required=False,
+        initial="",
+    )
+    subject_name = forms.CharField(
+        label=_("Full name of the person you act for"), max_length=200, required=False
+    )
+    subject_email = forms.EmailField(label=_("Their e-mail address (optional)"), required=False)
+    subject_address = forms.CharField(
+        label=_("Their street and number (optional)"), max_length=200, required=False
+    )
+    subject_postal_code = forms.CharField(
+        label=_("Their postal code (optional)"), max_length=10, required=False
+    )
+    subject_city = forms.CharField(label=_("Their city (optional)"), max_length=100, required=False)
+    authority_files = MultipleFileField(
+        label=_("Proof that you may act for them (PDF, PNG or JPEG)"),
+        required=False,
+        help_text=_(
+            "For example a signed authorisation, the court decision that appoints you, or an "
+            "extract from the birth register. Without it we ask you for it later."
+        ),
+    )
+    # a honeypot instead of a CAPTCHA: people do not see it, form-filling robots fill it
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    REPRESENTATIVE_FIELDS = (
+        "subject_name",
+        "subject_email",
+        "subject_address",
+        "subject_postal_code",
+        "subject_city",
+        "authority_files",
+    )
 
     def __init__(self, *args, available_rights=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,6 +128,33 @@ class RequestForm(forms.Form):
             self.fields["rights"].initial = list(available_rights)
         if not self.is_bound:
             self.fields["idempotency_key"].initial = uuid.uuid4()
+
+    def own_fields(self):
+        skip = {"representative_role", "website", *self.REPRESENTATIVE_FIELDS}
+        return [f for f in self.visible_fields() if f.name not in skip]
+
+    def representative_fields(self):
+        return [self["representative_role"], *(self[n] for n in self.REPRESENTATIVE_FIELDS)]
+
+    def clean_website(self):
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError(_("This field must stay empty."))
+        return ""
+
+    def clean_authority_files(self):
+        return _checked_uploads(self.cleaned_data["authority_files"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("representative_role"):
+            if not data.get("subject_name", "").strip():
+                self.add_error("subject_name", _("Give the name of the person you act for."))
+        elif data.get("subject_name") or data.get("authority_files"):
+            self.add_error(
+                "representative_role",
+                _("Choose how you act for the other person, or leave their details empty."),
+            )
+        return data
 
 
 ASK = "ask"
@@ -92,39 +182,157 @@ class InformationRequestFields(forms.Form):
                 self.add_error("reply_term_days", _("Give a reply term."))
 
 
+ASK_ID_COPY = "ask_id_copy"
+
+MASKED_ID_COPY_REQUEST = _(
+    "A copy of your passport, identity card or driving licence, with your citizen service "
+    "number (BSN) and your photo made unreadable. The government's KopieID app does this for "
+    "you. Send it only through the secure link; we delete it as soon as we have checked it."
+)
+
+
 class VerifyIdentityForm(InformationRequestFields):
+    """The identity check of one case: the method, the data that matched, for a representative
+    their authority and its scope (LEGAL.md 2.1, 2.3). Which methods suffice comes from the
+    organisation's policy for the case's right."""
+
     method = forms.ChoiceField(
         label=_("How was the identity checked?"),
         choices=IdentityMethod.choices,
         widget=forms.RadioSelect,
     )
+    matched_items = forms.MultipleChoiceField(
+        label=_("Which of the data we hold matched? (for a match with held data)"),
+        choices=HeldDataItem.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     established = forms.ChoiceField(
         label=_("Is the requester's identity established?"),
-        choices=[*YES_NO, (ASK, _("Not yet: ask the requester for proof (pauses the clock)"))],
+        choices=[
+            *YES_NO,
+            (ASK, _("Not yet: ask the requester for proof (pauses the clock)")),
+            (
+                ASK_ID_COPY,
+                _("Not yet: ask for a masked copy of an ID document (pauses the clock)"),
+            ),
+        ],
         widget=forms.RadioSelect,
     )
-    field_order = ["method", "established", "note", "what_is_needed", "reply_term_days"]
+    authority_established = forms.ChoiceField(
+        label=_("Is the representative's authority established?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    authority_evidence = forms.ChoiceField(
+        label=_("How was the authority shown?"),
+        choices=AuthorityEvidence.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    authority_scope = forms.ChoiceField(
+        label=_("Scope of the authority"),
+        choices=AuthorityScope.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    within_scope = forms.BooleanField(
+        label=_("The data asked for fall within this scope"), required=False
+    )
     note = forms.CharField(
         label=_("Notes (required when identity is not established: they become the reasons)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+    field_order = [
+        "method",
+        "matched_items",
+        "authority_established",
+        "authority_evidence",
+        "authority_scope",
+        "within_scope",
+        "established",
+        "note",
+        "what_is_needed",
+        "reply_term_days",
+    ]
+    AUTHORITY_FIELDS = (
+        "authority_established",
+        "authority_evidence",
+        "authority_scope",
+        "within_scope",
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        request_obj = case.request
+        self.sufficient = case.organisation.identity_methods_for(case.right)
+        self.fields["method"].help_text = _(
+            "Enough for this request under our policy: %(methods)s."
+        ) % {
+            "methods": ", ".join(
+                str(label) for value, label in IdentityMethod.choices if value in self.sufficient
+            )
+        }
+        if request_obj.is_represented:
+            self.fields["authority_scope"].initial = DEFAULT_AUTHORITY_SCOPE.get(
+                request_obj.representative_role
+            )
+        else:
+            for name in self.AUTHORITY_FIELDS:
+                del self.fields[name]
 
     def clean(self):
         data = super().clean()
-        if data.get("established") == "no" and not data.get("note", "").strip():
+        established = data.get("established")
+        if established == "no" and not data.get("note", "").strip():
             self.add_error("note", _("Give the reasons why the identity is not established."))
-        self.clean_information_request("established")
-        if (
-            data.get("established") == "yes"
-            and data.get("method") == IdentityMethod.EMAIL_CONFIRMED
-        ):
-            # LEGAL.md 2.1: a confirmed e-mail address alone never suffices for inzage
-            self.add_error(
-                "method",
-                _("A confirmed e-mail address alone is not enough for an access request."),
-            )
+        if established == ASK_ID_COPY and not data.get("what_is_needed", "").strip():
+            data["what_is_needed"] = str(MASKED_ID_COPY_REQUEST)
+        if established in (ASK, ASK_ID_COPY):
+            data["established"] = ASK
+            data["ask_id_copy"] = established == ASK_ID_COPY
+            self.clean_information_request("established")
+        method = data.get("method")
+        if established == "yes" and method:
+            # LEGAL.md 2.1, configurable: the organisation's policy per right
+            if method not in self.sufficient:
+                self.add_error(
+                    "method",
+                    _("%(method)s is not enough for %(right)s under the policy of %(org)s.")
+                    % {
+                        "method": IdentityMethod(method).label,
+                        "right": Right(self.case.right).label,
+                        "org": self.case.organisation.name,
+                    },
+                )
+            if method == IdentityMethod.HELD_DATA_MATCHED and not data.get("matched_items"):
+                self.add_error("matched_items", _("Tick which of the data we hold matched."))
+            if self.case.request.is_represented:
+                self._clean_authority(data)
         return data
+
+    def _clean_authority(self, data):
+        # LEGAL.md 2.3: a missing authority blocks verification
+        if data.get("authority_established") != "yes":
+            self.add_error(
+                "authority_established",
+                _(
+                    "Without an established authority the identity check cannot be completed. "
+                    "Ask for the evidence, or record that identity is not established."
+                ),
+            )
+        if not data.get("authority_evidence"):
+            self.add_error("authority_evidence", _("Say how the authority was shown."))
+        if not data.get("authority_scope"):
+            self.add_error("authority_scope", _("Record the scope of the authority."))
+        if not data.get("within_scope"):
+            self.add_error(
+                "within_scope",
+                _("Confirm that the data asked for fall within the scope of the authority."),
+            )
 
 
 class FindingForm(forms.Form):
@@ -138,37 +346,13 @@ class FindingForm(forms.Form):
 FindingFormSet = forms.formset_factory(FindingForm, extra=0)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
-
-
-ALLOWED_EXTRACT_TYPES = {
-    b"%PDF": "application/pdf",
-    b"\x89PNG": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-}
-
-
 def sniff_content_type(uploaded) -> str | None:
-    """The type by content, not by name (PDF, PNG, JPEG)."""
-    head = uploaded.read(8)
-    uploaded.seek(0)
-    for magic, content_type in ALLOWED_EXTRACT_TYPES.items():
-        if head.startswith(magic):
-            return content_type
-    return None
+    """The type by content when the file passes every upload check (requests_flow.uploads),
+    else None; for callers that record a refusal instead of showing it."""
+    try:
+        return check_upload(uploaded)
+    except UploadRefused:
+        return None
 
 
 class AssessForm(InformationRequestFields):
@@ -234,19 +418,13 @@ class ApproveForm(forms.Form):
 
 
 def _checked_uploads(files):
-    """Uploads pass the same checks everywhere: type by content (PDF, PNG, JPEG) and size."""
+    """Uploads pass the same checks everywhere (requests_flow.uploads): type by content (PDF,
+    PNG, JPEG), size, no active content, no decompression bomb."""
     for uploaded in files:
-        if uploaded.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(
-                _("%(name)s is larger than %(max)s MB.")
-                % {"name": uploaded.name, "max": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
-            )
-        content_type = sniff_content_type(uploaded)
-        if content_type is None:
-            raise forms.ValidationError(
-                _("%(name)s is not a PDF, PNG or JPEG file.") % {"name": uploaded.name}
-            )
-        uploaded.content_type = content_type
+        try:
+            uploaded.content_type = check_upload(uploaded)
+        except UploadRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
     return files
 
 
@@ -264,6 +442,46 @@ class ReplyForm(forms.Form):
 
     def clean_files(self):
         return _checked_uploads(self.cleaned_data["files"])
+
+
+class IdCopyReplyForm(forms.Form):
+    """The requester sends the masked ID copy we asked for (LEGAL.md 2.2)."""
+
+    id_copy = forms.FileField(
+        label=_("Masked copy of your ID document (PDF, PNG or JPEG)"),
+        help_text=_(
+            "Make your citizen service number (BSN) and your photo unreadable first, for "
+            "example with the government's KopieID app."
+        ),
+    )
+    message = forms.CharField(
+        label=_("Message (optional)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        required=False,
+    )
+
+    def clean_id_copy(self):
+        return _checked_uploads([self.cleaned_data["id_copy"]])[0]
+
+
+def reply_form_class(info_request):
+    from requests_flow.constants import InformationKind
+
+    if info_request.kind == InformationKind.MASKED_ID_COPY:
+        return IdCopyReplyForm
+    return ReplyForm
+
+
+class NewLinkForm(forms.Form):
+    """Ask for a new link to the status page; the answer never says whether the pair exists."""
+
+    email = forms.EmailField(label=_("Your e-mail address"))
+    reference = forms.CharField(
+        label=_("Reference of your request"),
+        max_length=32,
+        help_text=_("It is in our e-mails and letters, for example AVG-2026-00042."),
+    )
 
 
 class ExtensionForm(forms.Form):

@@ -257,17 +257,21 @@ def _context(case: Case, sent_on: datetime.date) -> dict:
     lang = Language.EN if req.language == Language.EN else Language.NL
     brand = org.brand_colour if _HEX_COLOUR.fullmatch(org.brand_colour or "") else None
     if req.representative_name:
-        # no postal address is recorded for a representative: the letter goes out by e-mail
-        address_lines = []
+        # LEGAL.md 2.3: the answer goes to the representative, at their own address
+        street, postal_code, city = (
+            req.representative_address,
+            req.representative_postal_code,
+            req.representative_city,
+        )
     else:
-        address_lines = [
-            line
-            for line in (
-                req.requester_address,
-                " ".join(p for p in (req.requester_postal_code, req.requester_city) if p),
-            )
-            if line.strip()
-        ]
+        street, postal_code, city = (
+            req.requester_address,
+            req.requester_postal_code,
+            req.requester_city,
+        )
+    address_lines = [
+        line for line in (street, " ".join(p for p in (postal_code, city) if p)) if line.strip()
+    ]
     return {
         "lang": str(lang),
         "lang_dir": f"letters/{lang}/",

@@ -51,3 +51,17 @@ def reply_url(info_request) -> str:
 def read_reply_token(token: str) -> int:
     # generous: the information request's own term decides whether a reply is still accepted
     return int(signing.loads(token, salt=REPLY_SALT, max_age=366 * 86400))
+
+
+STATUS_SALT = "avgflow.status"
+
+
+def status_url(request_obj) -> str:
+    """The requester's status page of one request (all its cases), valid STATUS_LINK_DAYS."""
+    token = signing.dumps(request_obj.pk, salt=STATUS_SALT, compress=True)
+    return _absolute(reverse("public:status", args=[token]))
+
+
+def read_status_token(token: str) -> int:
+    max_age = settings.STATUS_LINK_DAYS * 86400
+    return int(signing.loads(token, salt=STATUS_SALT, max_age=max_age))

@@ -6,6 +6,7 @@ indexed columns that the service functions keep up to date (STACK-FACTS.md, Data
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -16,9 +17,12 @@ from viewflow.workflow.models import Process
 from organisations.models import Organisation
 from requests_flow.constants import (
     AuditAction,
+    AuthorityEvidence,
+    AuthorityScope,
     CaseStatus,
     Channel,
     ExtensionReason,
+    HeldDataItem,
     IdentityMethod,
     InformationKind,
     InformationStatus,
@@ -97,6 +101,14 @@ class Request(models.Model):
     )
     representative_name = models.CharField(_("representative's name"), max_length=200, blank=True)
     representative_email = models.EmailField(_("representative's e-mail"), blank=True)
+    representative_phone = models.CharField(_("representative's phone"), max_length=40, blank=True)
+    representative_address = models.CharField(
+        _("representative's street and number"), max_length=200, blank=True
+    )
+    representative_postal_code = models.CharField(
+        _("representative's postal code"), max_length=10, blank=True
+    )
+    representative_city = models.CharField(_("representative's city"), max_length=100, blank=True)
 
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
     idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
@@ -108,6 +120,17 @@ class Request(models.Model):
     identity_checked_at = models.DateTimeField(null=True, blank=True)
     identity_checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # comma-separated HeldDataItem values: which held data matched (LEGAL.md 2.1)
+    identity_matched_items = models.CharField(_("data that matched"), max_length=200, blank=True)
+    authority_established = models.BooleanField(
+        _("representative's authority established"), null=True
+    )
+    authority_evidence = models.CharField(
+        _("authority shown by"), max_length=20, choices=AuthorityEvidence.choices, blank=True
+    )
+    authority_scope = models.CharField(
+        _("scope of the authority"), max_length=20, choices=AuthorityScope.choices, blank=True
     )
 
     class Meta:
@@ -126,6 +149,15 @@ class Request(models.Model):
     @property
     def correspondent_name(self) -> str:
         return self.representative_name or self.requester_name
+
+    @property
+    def is_represented(self) -> bool:
+        return bool(self.representative_role)
+
+    @property
+    def matched_item_labels(self) -> list[str]:
+        codes = [c for c in self.identity_matched_items.split(",") if c]
+        return [str(HeldDataItem(c).label) for c in codes if c in HeldDataItem.values]
 
 
 class CaseQuerySet(models.QuerySet):
@@ -227,6 +259,23 @@ class Case(models.Model):
         today = today or timezone.localdate()
         return self.is_open and today > self.legal_due_on
 
+    @property
+    def state_for_requester(self) -> str:
+        """The state in plain words for the requester's status page (B1, LEGAL.md 5.6)."""
+        if self.status == CaseStatus.CLOSED:
+            return _("We have answered your request. You can download our answer below.")
+        if self.is_paused:
+            return _("We are waiting for information from you. See below what we need.")
+        return {
+            CaseStatus.AWAITING_CONFIRMATION: _(
+                "We are waiting for you to confirm your e-mail address with the link we sent you."
+            ),
+            CaseStatus.IDENTITY: _("We are checking who you are."),
+            CaseStatus.ASSESSMENT: _("We are looking up your data."),
+            CaseStatus.DRAFTING: _("We are writing our answer."),
+            CaseStatus.APPROVAL: _("We are checking our answer before we send it."),
+        }.get(self.status, _("We are working on your request."))
+
     def deadline_band(self, today: datetime.date | None = None) -> str:
         """'overdue', 'near' or 'ok', for colouring the deadline on officer pages."""
         today = today or timezone.localdate()
@@ -272,6 +321,7 @@ class DocumentKind(models.TextChoices):
     EXTRACT = "extract", _("Extract from a system")
     LETTER = "letter", _("Letter")
     REPLY = "reply", _("Sent by the requester")
+    AUTHORITY = "authority", _("Evidence of a representative's authority")
 
 
 def _document_path(instance, filename):
@@ -357,6 +407,37 @@ class InformationRequest(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.sent_on})"
+
+
+def _id_copy_default_name():
+    return uuid.uuid4().hex
+
+
+class IdDocumentCopy(models.Model):
+    """A masked copy of an ID document, asked for when nothing lighter worked (LEGAL.md 2.2).
+
+    The file lies encrypted in its own store (requests_flow.identity), with a key of its own that
+    only this row holds, and goes with the row when the identity check is recorded. It is not a
+    CaseDocument on purpose: nothing that lists, shares or forwards documents can reach it.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="id_copies")
+    information_request = models.ForeignKey(
+        "InformationRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stored_name = models.CharField(max_length=64, unique=True, default=_id_copy_default_name)
+    wrapped_key = models.TextField()
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("masked ID copy")
+        verbose_name_plural = _("masked ID copies")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"ID copy {self.pk} of case {self.case_id}"
 
 
 class Extension(models.Model):

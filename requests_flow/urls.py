@@ -16,6 +16,14 @@ public_patterns = (
             name="answer_document",
         ),
         path("verzoek/reactie/<str:token>/", public.reply, name="reply"),
+        path("verzoek/status/<str:token>/", public.status, name="status"),
+        path(
+            "verzoek/status/<str:token>/<int:document_pk>/",
+            public.status_document,
+            name="status_document",
+        ),
+        path("verzoek/nieuwe-link/", public.new_link, name="new_link"),
+        path("verzoek/nieuwe-link/verstuurd/", public.new_link_sent, name="new_link_sent"),
     ],
     "public",
 )
@@ -27,6 +35,12 @@ officer_patterns = (
         path("zaken/<int:pk>/", officer.case_detail, name="case"),
         path("zaken/<int:pk>/stroom.svg", officer.case_chart, name="case_chart"),
         path("documenten/<int:pk>/", officer.document_download, name="document"),
+        path("identiteitsbewijs/<int:pk>/", officer.id_copy_view, name="id_copy"),
+        path(
+            "documenten/<int:pk>/identiteitsbewijs/",
+            officer.document_mark_id,
+            name="document_mark_id",
+        ),
         path("taken/<int:task_pk>/", officer.task_entry, name="task"),
         path("taken/<int:task_pk>/oppakken/", officer.task_assign, name="task_assign"),
         path("termijnen/", clock.dashboard, name="dashboard"),

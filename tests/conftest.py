@@ -45,6 +45,15 @@ def reference_data(request):
     ensure_role_groups()
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Every test starts with no public-page hits counted: the whole suite posts from
+    127.0.0.1, and the limits (the local-memory "ratelimit" cache) would carry over."""
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def file_locations(tmp_path_factory):
     """Files go to temporary directories, not the developer's var/, and static files are found

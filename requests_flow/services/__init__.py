@@ -12,7 +12,6 @@ from requests_flow.services.assessment import (
     assess_case,
     assign_task,
     log_answer_download,
-    verify_identity,
 )
 from requests_flow.services.clock import (
     add_decreed_day,
@@ -32,9 +31,24 @@ from requests_flow.services.decisions import (
     draft_refusal,
     send_decision,
 )
-from requests_flow.services.intake import Requester, confirm_email, submit_request
+from requests_flow.services.identity import (
+    AuthorityCheck,
+    ask_for_identity_proof,
+    mark_as_id_document,
+    store_id_copy,
+    sweep_id_copies,
+    verify_identity,
+    view_id_copy,
+)
+from requests_flow.services.intake import (
+    Representative,
+    Requester,
+    confirm_email,
+    submit_request,
+)
 from requests_flow.services.reads import log_case_view, log_document_view
 from requests_flow.services.registration import register_request
+from requests_flow.services.status import send_status_link
 from requests_flow.services.triage import (
     mark_not_avg_request,
     record_reply,
@@ -44,6 +58,14 @@ from requests_flow.services.triage import (
 )
 
 __all__ = [
+    "AuthorityCheck",
+    "Representative",
+    "ask_for_identity_proof",
+    "mark_as_id_document",
+    "send_status_link",
+    "store_id_copy",
+    "sweep_id_copies",
+    "view_id_copy",
     "add_decreed_day",
     "escalate_deadline",
     "expire_information_request",

@@ -1,14 +1,12 @@
-"""Identity, assessment and the officers' work on a case (LEGAL.md 2.1, 4.1)."""
+"""Assessment and the officers' work on a case (LEGAL.md 4.1); identity is in identity.py."""
 
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from requests_flow.constants import (
     AuditAction,
     CaseStatus,
-    IdentityMethod,
     Outcome,
     RefusalGround,
 )
@@ -19,45 +17,6 @@ from requests_flow.models import (
     SourceFinding,
 )
 from requests_flow.services._common import _audit, _move
-
-
-@transaction.atomic
-def verify_identity(*, case: Case, actor, method: str, established: bool, note: str = "") -> None:
-    """Record how identity was checked (LEGAL.md 2.1): the method, who and when, never the
-    document. Identity is recorded once per request and holds for all its cases."""
-    request_obj = case.request
-    request_obj.identity_method = method
-    request_obj.identity_established = established
-    request_obj.identity_checked_at = timezone.now()
-    request_obj.identity_checked_by = actor
-    request_obj.save(
-        update_fields=[
-            "identity_method",
-            "identity_established",
-            "identity_checked_at",
-            "identity_checked_by",
-        ]
-    )
-    method_label = str(IdentityMethod(method).label)
-    if established:
-        _move(
-            case,
-            CaseStatus.ASSESSMENT,
-            AuditAction.IDENTITY_VERIFIED,
-            actor=actor,
-            details=method_label,
-        )
-    else:
-        case.outcome = Outcome.NOT_HANDLED
-        case.refusal_ground = RefusalGround.IDENTITY_NOT_ESTABLISHED
-        case.decision_reasons = note
-        _move(
-            case,
-            CaseStatus.DRAFTING,
-            AuditAction.IDENTITY_REFUSED,
-            actor=actor,
-            details=f"{method_label}: {note}" if note else method_label,
-        )
 
 
 @dataclass(frozen=True)

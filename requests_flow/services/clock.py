@@ -159,6 +159,7 @@ def request_information(
                     "reply_due_on": _date(info.reply_due_on),
                     "reply_url": links.reply_url(info),
                     "letter_url": links.answer_url(case),
+                    "status_url": links.status_url(request_obj),
                 },
             )
     _audit(
@@ -183,9 +184,13 @@ def _run_await_node(case: Case) -> None:
 
 
 @transaction.atomic
-def receive_reply(*, info_request: InformationRequest, text: str, files=()) -> None:
+def receive_reply(*, info_request: InformationRequest, text: str, files=(), id_copies=()) -> None:
     """The requester answered: the pause ends the day the reply arrives (Awb 4:15), the
-    deadlines shift by the paused days and the task that asked continues."""
+    deadlines shift by the paused days and the task that asked continues. `id_copies` are
+    masked ID copies: they go to the protected store, never among the documents (LEGAL.md
+    2.2)."""
+    from requests_flow.services.identity import store_id_copy
+
     info_request = InformationRequest.objects.select_for_update().get(pk=info_request.pk)
     if info_request.status != InformationStatus.OPEN:
         raise ServiceError(_("This request for information has already been dealt with."))
@@ -206,6 +211,8 @@ def receive_reply(*, info_request: InformationRequest, text: str, files=()) -> N
             content_type=uploaded.content_type,
             size=uploaded.size,
         )
+    for uploaded in id_copies:
+        store_id_copy(case=case, uploaded=uploaded, information_request=info_request)
     case.is_paused = False
     due = refresh_deadlines(case, today=today)
     _audit(

@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,6 +20,8 @@ from requests_flow.constants import (
 )
 from requests_flow.models import (
     Case,
+    CaseDocument,
+    DocumentKind,
     Request,
 )
 from requests_flow.references import next_reference
@@ -36,6 +39,19 @@ class Requester:
     relation: str = "other"
 
 
+@dataclass(frozen=True)
+class Representative:
+    """Someone who acts for the requester (LEGAL.md 2.3); answers go to them."""
+
+    role: str
+    name: str
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
+
+
 def submit_request(
     *,
     organisation,
@@ -48,11 +64,16 @@ def submit_request(
     idempotency_key: uuid.UUID | None = None,
     actor=None,
     confirm_by_email: bool = True,
+    representative: Representative | None = None,
+    authority_evidence=(),
 ) -> Request:
     """Register a request with one case per right and start each case's flow.
 
     The clock starts on the date the request reached us in Europe/Amsterdam (LEGAL.md 1.1). A
-    second submission with the same idempotency key returns the first request unchanged.
+    second submission with the same idempotency key returns the first request unchanged. A
+    request made by a representative records both people and the evidence of authority that
+    came with it (checked uploads); every message then goes to the representative (LEGAL.md
+    2.3).
     """
     from requests_flow.flows import FLOW_FOR_RIGHT
 
@@ -77,19 +98,22 @@ def submit_request(
                 idempotency_key=idempotency_key,
                 actor=actor,
             )
-            open_cases(request_obj, rights)
+            if representative is not None:
+                _record_representative(request_obj, representative)
+            for case in open_cases(request_obj, rights):
+                _store_authority_evidence(case, authority_evidence)
             # the counter is locked last, so it is held only for the commit (STACK-FACTS)
             assign_reference(request_obj)
-            if requester.email and confirm_by_email:
+            if request_obj.correspondent_email and confirm_by_email:
                 queue_message(
                     template="confirm_email",
-                    to=requester.email,
+                    to=request_obj.correspondent_email,
                     language=language,
                     organisation=organisation,
                     request=request_obj,
                     context={
                         "organisation_name": organisation.name,
-                        "requester_name": requester.name,
+                        "requester_name": request_obj.correspondent_name,
                         "reference": request_obj.reference,
                         "confirm_url": links.confirm_email_url(request_obj),
                         "valid_days": str(settings.EMAIL_CONFIRMATION_DAYS),
@@ -167,6 +191,32 @@ def assign_reference(request_obj: Request) -> None:
     request_obj.save(update_fields=["reference"])
 
 
+def _record_representative(request_obj: Request, representative: Representative) -> None:
+    request_obj.representative_role = representative.role
+    request_obj.representative_name = representative.name
+    request_obj.representative_email = representative.email
+    request_obj.representative_phone = representative.phone
+    request_obj.representative_address = representative.address
+    request_obj.representative_postal_code = representative.postal_code
+    request_obj.representative_city = representative.city
+    request_obj.save()
+
+
+def _store_authority_evidence(case: Case, files) -> None:
+    """The representative's evidence of authority, for the officer only: never shared."""
+    for uploaded in files:
+        uploaded.seek(0)
+        CaseDocument.objects.create(
+            case=case,
+            kind=DocumentKind.AUTHORITY,
+            title=uploaded.name,
+            file=File(uploaded, name=uploaded.name),
+            content_type=uploaded.content_type,
+            size=uploaded.size,
+            shared_with_requester=False,
+        )
+
+
 @transaction.atomic
 def confirm_email(request_obj: Request) -> bool:
     """The requester followed the confirmation link: acknowledge and move every case on.
@@ -228,5 +278,7 @@ def queue_acknowledgement(request_obj: Request, case) -> None:
                 "received_on": _date(request_obj.received_on),
                 "internal_due_on": _date(case.internal_due_on),
                 "legal_due_on": _date(case.legal_due_on),
+                "status_url": links.status_url(request_obj),
+                "status_valid_days": str(settings.STATUS_LINK_DAYS),
             },
         )

@@ -22,7 +22,8 @@ from viewflow.workflow.status import STATUS
 from accounts.services import second_factor_redirect
 from requests_flow import deadlines, services
 from requests_flow.constants import READ_ACTIONS, InformationStatus
-from requests_flow.models import Case, CaseDocument, tasks_visible_to
+from requests_flow.models import Case, CaseDocument, IdDocumentCopy, tasks_visible_to
+from requests_flow.services.identity import may_view_id_copy
 
 PAGE_SIZE = 50
 READS_SHOWN = 20
@@ -114,6 +115,7 @@ def case_detail(request, pk):
         "request_obj": case.request,
         "tasks": tasks,
         "documents": case.documents.all(),
+        "id_copies_waiting": case.id_copies.count(),
         "findings": case.findings.all(),
         "answer": getattr(case, "access_answer", None),
         "audit_entries": case.request.audit_entries.filter(Q(case=case) | Q(case__isnull=True))
@@ -154,6 +156,46 @@ def document_download(request, pk):
         filename=document.file.name.rsplit("/", 1)[-1],
         content_type=document.content_type,
     )
+
+
+@officer_required
+def id_copy_view(request, pk):
+    """A masked ID copy, shown only to the officer who holds the identity check (LEGAL.md 2.2):
+    decrypted in memory, never cached, never offered as a download."""
+    copy = get_object_or_404(
+        IdDocumentCopy.objects.filter(
+            case__in=Case.objects.visible_to(request.user)
+        ).select_related("case__request", "case__organisation"),
+        pk=pk,
+    )
+    if not may_view_id_copy(request.user, copy.case):
+        raise PermissionDenied
+    content = services.view_id_copy(copy=copy, actor=request.user)
+    response = HttpResponse(content, content_type=copy.content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@officer_required
+def document_mark_id(request, pk):
+    """An officer marks a document the requester sent as an ID document: it moves into the
+    protected store, under the same deletion rule (LEGAL.md 2.2)."""
+    # scoped before the method check: other organisations get 404 for GET too
+    document = get_object_or_404(
+        CaseDocument.objects.filter(case__in=Case.objects.visible_to(request.user)), pk=pk
+    )
+    if not request.user.has_perm("requests_flow.verify_identity"):
+        raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.mark_as_id_document(document=document, actor=request.user)
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The document was moved to the protected store for ID copies."))
+    return redirect("officer:case", document.case_id)
 
 
 def _task_for(request, task_pk):

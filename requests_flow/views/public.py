@@ -4,20 +4,48 @@ No account is needed: what a requester may see is reached through signed, expiri
 (requests_flow.links). None of these pages needs JavaScript.
 """
 
+from functools import wraps
+
+from django.conf import settings
 from django.core import signing
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods
+from django_ratelimit import ALL
+from django_ratelimit.core import is_ratelimited
 
 from organisations.models import Organisation
-from requests_flow import links, services
+from requests_flow import deadlines, links, services
 from requests_flow.constants import InformationStatus
 from requests_flow.flows import FLOW_FOR_RIGHT
-from requests_flow.forms import ReplyForm, RequestForm
-from requests_flow.models import Case, InformationRequest, Request
+from requests_flow.forms import IdCopyReplyForm, NewLinkForm, RequestForm, reply_form_class
+from requests_flow.models import Case, CaseDocument, DocumentKind, InformationRequest, Request
 
 SUBMITTED_SALT = "avgflow.submitted"
+
+
+def rate_limited(group: str, rate_setting: str, methods=ALL):
+    """Limit a public page per client address (config.client_ip, behind trusted proxies) to the
+    rate in the named setting; over it, a plain 429 page that shows nothing of any request."""
+
+    def rate(_group, _request):
+        return getattr(settings, rate_setting)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if is_ratelimited(
+                request, group=group, key="ip", rate=rate, method=methods, increment=True
+            ):
+                response = render(request, "public/rate_limited.html", status=429)
+                response["Retry-After"] = "600"
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def home(request):
@@ -25,29 +53,53 @@ def home(request):
     return render(request, "public/home.html", {"organisations": organisations})
 
 
+@rate_limited("intake", "RATE_LIMIT_INTAKE", methods=["POST"])
 @require_http_methods(["GET", "POST"])
 def request_form(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     available = list(FLOW_FOR_RIGHT)
     if request.method == "POST":
-        form = RequestForm(request.POST, available_rights=available)
+        form = RequestForm(request.POST, request.FILES, available_rights=available)
         if form.is_valid():
             data = form.cleaned_data
+            own = services.Requester(
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                address=data["address"],
+                postal_code=data["postal_code"],
+                city=data["city"],
+                relation=data["relation"],
+            )
+            representative = None
+            if data["representative_role"]:
+                # LEGAL.md 2.3: the person filling in acts for the data subject
+                representative = services.Representative(
+                    role=data["representative_role"],
+                    name=own.name,
+                    email=own.email,
+                    phone=own.phone,
+                    address=own.address,
+                    postal_code=own.postal_code,
+                    city=own.city,
+                )
+                own = services.Requester(
+                    name=data["subject_name"],
+                    email=data["subject_email"],
+                    address=data["subject_address"],
+                    postal_code=data["subject_postal_code"],
+                    city=data["subject_city"],
+                    relation=data["relation"],
+                )
             request_obj = services.submit_request(
                 organisation=organisation,
                 rights=data["rights"],
-                requester=services.Requester(
-                    name=data["name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    address=data["address"],
-                    postal_code=data["postal_code"],
-                    city=data["city"],
-                    relation=data["relation"],
-                ),
+                requester=own,
                 description=data["description"],
                 language=data["language"],
                 idempotency_key=data["idempotency_key"],
+                representative=representative,
+                authority_evidence=data["authority_files"],
             )
             token = signing.dumps(request_obj.pk, salt=SUBMITTED_SALT)
             return redirect("public:submitted", token=token)
@@ -100,9 +152,19 @@ def _answer_case(token):
     return get_object_or_404(Case.objects.select_related("request", "organisation"), pk=pk)
 
 
+def documents_for_requester(case):
+    """What the requester may download: the letters we sent, and the rest of the answer (the
+    extracts) only once the decision has gone out, never a draft awaiting approval."""
+    documents = case.documents.filter(shared_with_requester=True)
+    if case.is_open:
+        documents = documents.filter(kind=DocumentKind.LETTER)
+    return documents.order_by("-kind", "pk")
+
+
+@rate_limited("status", "RATE_LIMIT_STATUS")
 def answer(request, token):
     case = _answer_case(token)
-    documents = case.documents.filter(shared_with_requester=True).order_by("-kind", "pk")
+    documents = documents_for_requester(case)
     return render(
         request,
         "public/answer.html",
@@ -115,9 +177,14 @@ def answer(request, token):
     )
 
 
+@rate_limited("status", "RATE_LIMIT_STATUS")
 def answer_document(request, token, document_pk):
     case = _answer_case(token)
-    document = get_object_or_404(case.documents.filter(shared_with_requester=True), pk=document_pk)
+    document = get_object_or_404(documents_for_requester(case), pk=document_pk)
+    return _download(case, document)
+
+
+def _download(case, document: CaseDocument):
     services.log_answer_download(case, document)
     return FileResponse(
         document.file.open("rb"),
@@ -127,6 +194,16 @@ def answer_document(request, token, document_pk):
     )
 
 
+def _send_reply(info, form) -> None:
+    """Hand a valid reply form to the service; a masked ID copy goes to the protected store."""
+    data = form.cleaned_data
+    if isinstance(form, IdCopyReplyForm):
+        services.receive_reply(info_request=info, text=data["message"], id_copies=[data["id_copy"]])
+    else:
+        services.receive_reply(info_request=info, text=data["message"], files=data["files"])
+
+
+@rate_limited("status", "RATE_LIMIT_STATUS")
 @require_http_methods(["GET", "POST"])
 def reply(request, token):
     """The requester answers an information request: a message and documents, while the reply
@@ -134,27 +211,150 @@ def reply(request, token):
     try:
         pk = links.read_reply_token(token)
     except signing.BadSignature:
-        return render(request, "public/link_invalid.html", {"expired": False}, status=404)
+        return _link_invalid(request, expired=False)
     info = get_object_or_404(
         InformationRequest.objects.select_related("case__request", "case__organisation"), pk=pk
     )
     context = {"info": info, "organisation": info.case.organisation, "case": info.case}
     if info.status != InformationStatus.OPEN or timezone.localdate() > info.reply_due_on:
         return render(request, "public/reply_closed.html", context, status=410)
+    form_class = reply_form_class(info)
     if request.method == "POST":
-        form = ReplyForm(request.POST, request.FILES)
+        form = form_class(request.POST, request.FILES)
         if form.is_valid():
             try:
-                services.receive_reply(
-                    info_request=info,
-                    text=form.cleaned_data["message"],
-                    files=form.cleaned_data["files"],
-                )
+                _send_reply(info, form)
             except services.ServiceError as exc:
                 form.add_error(None, str(exc))
             else:
                 return render(request, "public/reply_received.html", context)
     else:
-        form = ReplyForm()
+        form = form_class()
     context["form"] = form
     return render(request, "public/reply.html", context)
+
+
+def _link_invalid(request, *, expired: bool):
+    return render(
+        request, "public/link_invalid.html", {"expired": expired}, status=410 if expired else 404
+    )
+
+
+def _status_request(token):
+    """The request a status link points to, or the reason it does not work."""
+    try:
+        pk = links.read_status_token(token)
+    except signing.SignatureExpired:
+        return None, True
+    except signing.BadSignature:
+        return None, False
+    request_obj = Request.objects.select_related("organisation").filter(pk=pk).first()
+    return request_obj, False
+
+
+@rate_limited("status", "RATE_LIMIT_STATUS")
+@require_http_methods(["GET", "POST"])
+def status(request, token):
+    """The requester's own page: the reference, the rights, the state in plain words, the
+    dates, what we ask of them (with the reply form) and the answer's documents."""
+    request_obj, expired = _status_request(token)
+    if request_obj is None:
+        return _link_invalid(request, expired=expired)
+    cases = list(request_obj.cases.select_related("organisation", "request").order_by("pk"))
+    today = timezone.localdate()
+    posted_form = None
+    if request.method == "POST":
+        info = (
+            InformationRequest.objects.filter(
+                case__request=request_obj, status=InformationStatus.OPEN
+            )
+            .select_related("case__request", "case__organisation")
+            .filter(pk=request.POST.get("information_request") or None)
+            .first()
+        )
+        if info is None or today > info.reply_due_on:
+            return render(
+                request,
+                "public/reply_closed.html",
+                {"case": cases[0], "organisation": request_obj.organisation},
+                status=410,
+            )
+        posted_form = reply_form_class(info)(request.POST, request.FILES)
+        if posted_form.is_valid():
+            try:
+                _send_reply(info, posted_form)
+            except services.ServiceError as exc:
+                posted_form.add_error(None, str(exc))
+            else:
+                return render(
+                    request,
+                    "public/reply_received.html",
+                    {"case": info.case, "organisation": request_obj.organisation, "info": info},
+                )
+        posted_form.info_pk = info.pk
+    entries = []
+    for case in cases:
+        info = case.information_requests.filter(status=InformationStatus.OPEN).first()
+        form = None
+        if info is not None and today <= info.reply_due_on:
+            form = (
+                posted_form
+                if posted_form is not None and posted_form.info_pk == info.pk
+                else reply_form_class(info)()
+            )
+        live = deadlines.case_deadlines(case) if case.is_paused else None
+        entries.append(
+            {
+                "case": case,
+                "internal_due_on": live.internal if live else case.internal_due_on,
+                "legal_due_on": live.legal if live else case.legal_due_on,
+                "info": info,
+                "form": form,
+                "documents": documents_for_requester(case),
+            }
+        )
+    return render(
+        request,
+        "public/status.html",
+        {
+            "request_obj": request_obj,
+            "organisation": request_obj.organisation,
+            "entries": entries,
+            "token": token,
+            "form": posted_form,
+        },
+    )
+
+
+@rate_limited("status", "RATE_LIMIT_STATUS")
+def status_document(request, token, document_pk):
+    request_obj, expired = _status_request(token)
+    if request_obj is None:
+        return _link_invalid(request, expired=expired)
+    document = (
+        CaseDocument.objects.select_related("case")
+        .filter(case__request=request_obj, pk=document_pk)
+        .first()
+    )
+    # another request's document answers as if it did not exist
+    if document is None or not documents_for_requester(document.case).filter(pk=document.pk):
+        raise Http404
+    return _download(document.case, document)
+
+
+@rate_limited("new-link", "RATE_LIMIT_NEW_LINK", methods=["POST"])
+@require_http_methods(["GET", "POST"])
+def new_link(request):
+    """Ask for a new status link. The answer is the same whether or not the e-mail address and
+    reference belong together, so the page cannot be used to find out which requests exist."""
+    form = NewLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.send_status_link(
+            email=form.cleaned_data["email"], reference=form.cleaned_data["reference"]
+        )
+        return redirect("public:new_link_sent")
+    return render(request, "public/new_link.html", {"form": form})
+
+
+def new_link_sent(request):
+    return render(request, "public/new_link_sent.html")

@@ -23,7 +23,8 @@ from requests_flow.forms import (
     FindingFormSet,
     VerifyIdentityForm,
 )
-from requests_flow.models import AccessAnswer
+from requests_flow.models import AccessAnswer, CaseDocument, DocumentKind, IdDocumentCopy
+from requests_flow.services.identity import may_view_id_copy
 
 
 class TaskFormView(FormView):
@@ -73,26 +74,55 @@ class TaskFormView(FormView):
 
 class VerifyIdentityView(TaskFormView):
     form_class = VerifyIdentityForm
+    template_name = "officer/task_verify_identity.html"
 
     def get_initial(self):
         return {"reply_term_days": self.case.organisation.default_reply_term_days}
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "case": self.case}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        request_obj = self.case.request
+        # the copy is shown to the officer who holds this task, and to nobody else
+        context["id_copies"] = (
+            list(IdDocumentCopy.objects.filter(case__request=request_obj))
+            if may_view_id_copy(self.request.user, self.case)
+            else []
+        )
+        context["authority_documents"] = CaseDocument.objects.filter(
+            case__request=request_obj, kind__in=[DocumentKind.AUTHORITY, DocumentKind.REPLY]
+        )
+        return context
+
     def perform(self, form):
-        if form.cleaned_data["established"] == ASK:
-            services.request_information(
+        data = form.cleaned_data
+        if data["established"] == ASK:
+            services.ask_for_identity_proof(
                 case=self.case,
                 actor=self.request.user,
-                kind=InformationKind.IDENTITY,
-                what_is_needed=form.cleaned_data["what_is_needed"],
-                reply_term_days=form.cleaned_data["reply_term_days"],
+                what_is_needed=data["what_is_needed"],
+                reply_term_days=data["reply_term_days"],
+                masked_id_copy=data.get("ask_id_copy", False),
             )
             return
+        authority = None
+        if self.case.request.is_represented and data.get("authority_established"):
+            authority = services.AuthorityCheck(
+                established=data["authority_established"] == "yes",
+                evidence=data.get("authority_evidence", ""),
+                scope=data.get("authority_scope", ""),
+                within_scope=bool(data.get("within_scope")),
+            )
         services.verify_identity(
             case=self.case,
             actor=self.request.user,
-            method=form.cleaned_data["method"],
-            established=form.cleaned_data["established"] == "yes",
-            note=form.cleaned_data["note"],
+            method=data["method"],
+            established=data["established"] == "yes",
+            note=data["note"],
+            matched_items=data["matched_items"],
+            authority=authority,
         )
 
 

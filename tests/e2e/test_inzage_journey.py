@@ -71,6 +71,8 @@ def test_inzage_from_form_to_pdf(
     _take_and_open(page, case, AccessFlow.verify_identity)
     assert_accessible(page)
     page.locator("input[name=method][value=held_data]").check()
+    page.locator("input[name=matched_items][value=name]").check()
+    page.locator("input[name=matched_items][value=address]").check()
     page.locator("input[name=established][value=yes]").check()
     _complete(page)
 

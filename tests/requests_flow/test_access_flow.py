@@ -17,6 +17,13 @@ from tests.domain_fixtures import login, submit_access_request
 
 pytestmark = pytest.mark.django_db
 
+# LEGAL.md 2.1: a match with held data names the items that matched
+HELD_DATA_MATCHED = {
+    "method": "held_data",
+    "matched_items": ["name", "address"],
+    "established": "yes",
+}
+
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -108,7 +115,12 @@ def test_inzage_granted_end_to_end_through_http(client, werkse, officer, colleag
         client,
         case,
         AccessFlow.verify_identity,
-        {"method": "held_data", "established": "yes", "note": ""},
+        {
+            "method": "held_data",
+            "matched_items": ["name", "address"],
+            "established": "yes",
+            "note": "",
+        },
     )
     assert case.status == CaseStatus.ASSESSMENT
     extract = io.BytesIO(PDF_BYTES)
@@ -221,7 +233,7 @@ def test_confirmed_email_alone_is_not_enough_for_inzage(client, access_case, off
 
 def _to_approval(client, case, officer):
     login(client, officer)
-    do_task(client, case, AccessFlow.verify_identity, {"method": "held_data", "established": "yes"})
+    do_task(client, case, AccessFlow.verify_identity, HELD_DATA_MATCHED)
     do_task(client, case, AccessFlow.assess, {"is_avg_request": "yes", **findings_data(case)})
     do_task(client, case, AccessFlow.draft_answer, answer_data(client, case))
     client.logout()
@@ -256,7 +268,7 @@ def _bring_to(client, case, node, officer):
     login(client, officer)
     if node is AccessFlow.verify_identity:
         return
-    do_task(client, case, AccessFlow.verify_identity, {"method": "held_data", "established": "yes"})
+    do_task(client, case, AccessFlow.verify_identity, HELD_DATA_MATCHED)
     if node is AccessFlow.assess:
         return
     if node is AccessFlow.draft_refusal:

@@ -99,6 +99,7 @@ class Command(BaseCommand):
                     if ok
                     else IdentityMethod.EMAIL_CONFIRMED,
                     established=ok,
+                    matched_items=["name", "address", "client_number"] if ok else [],
                     note="" if ok else "De gegevens kwamen niet overeen met onze administratie.",
                 ),
             )
