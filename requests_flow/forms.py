@@ -200,6 +200,7 @@ class VerifyIdentityForm(InformationRequestFields):
         label=_("How was the identity checked?"),
         choices=IdentityMethod.choices,
         widget=forms.RadioSelect,
+        required=False,
     )
     matched_items = forms.MultipleChoiceField(
         label=_("Which of the data we hold matched? (for a match with held data)"),
@@ -296,6 +297,8 @@ class VerifyIdentityForm(InformationRequestFields):
             data["ask_id_copy"] = established == ASK_ID_COPY
             self.clean_information_request("established")
         method = data.get("method")
+        if established in ("yes", "no") and not method:
+            self.add_error("method", _("Say how the identity was checked."))
         if established == "yes" and method:
             # LEGAL.md 2.1, configurable: the organisation's policy per right
             if method not in self.sufficient:
