@@ -54,6 +54,13 @@ def fresh_rate_limits():
     caches["ratelimit"].clear()
 
 
+@pytest.fixture(autouse=True)
+def id_copy_store(settings, tmp_path):
+    """Each test has its own store of masked ID copies, so a test that looks at the directory
+    sees only what it put there."""
+    settings.ID_COPY_DIR = str(tmp_path / "id-copies")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def file_locations(tmp_path_factory):
     """Files go to temporary directories, not the developer's var/, and static files are found
