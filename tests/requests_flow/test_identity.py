@@ -191,7 +191,11 @@ def test_officer_moves_an_unasked_id_document_into_the_store(client, access_case
 def test_marking_needs_the_permission(client, access_case, system_owner, other_officer):
     # DESIGN rule 8
     document = services.add_case_document(
-        case=access_case, actor=None, uploaded=SimpleUploadedFile("x.png", png(), "image/png"), title="x", kind="reply"
+        case=access_case,
+        actor=None,
+        uploaded=SimpleUploadedFile("x.png", png(), "image/png"),
+        title="x",
+        kind="reply",
     )
     url = reverse("officer:document_mark_id", args=[document.pk])
     login(client, system_owner)
