@@ -19,6 +19,7 @@ from requests_flow import services
 from requests_flow.flows import AccessFlow
 from requests_flow.models import Request
 from tests.domain_fixtures import login
+from tests.upload_samples import png
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,11 @@ MATRIX = {
     "mail:preview_html": Row(kwargs=lambda seeded: {"pk": seeded["message"].pk}),
     "mail:problem": Row(kwargs=lambda seeded: {"pk": seeded["problem"].pk}),
     "mail:inbound_attachment": Row(kwargs=lambda seeded: {"pk": seeded["attachment"].pk}),
+    # a masked ID copy: only the officer who holds the identity check (issue 5, LEGAL.md 2.2)
+    "officer:id_copy": Row(kwargs=lambda seeded: {"pk": seeded["id_copy"].pk}),
+    "officer:document_mark_id": Row(
+        kwargs=lambda seeded: {"pk": seeded["document"].pk}, post_only=True
+    ),
 }
 
 # Not officer or case pages; each has tests of its own, named here.
@@ -88,6 +94,11 @@ EXEMPT = {
     "public:answer": "signed link (test_signed_links_refuse_tampering_and_other_cases)",
     "public:answer_document": "signed link (test_signed_links_refuse_tampering_and_other_cases)",
     "public:reply": "signed link (test_reply_in_time_resumes_with_shifted_dates, and below)",
+    "public:status": "signed link (tests/requests_flow/test_status_page.py)",
+    "public:status_document": "signed link (test_another_requests_link_and_documents_stay_apart)",
+    "public:new_link": "asks for a link, never tells whether a request exists "
+    "(test_new_link_answers_the_same_for_known_and_unknown_pairs)",
+    "public:new_link_sent": "the same page for everyone (test_new_link_answers_the_same_...)",
 }
 # anymail's webhooks: authenticated by the shared secret, not by a login; tested in
 # tests/notifications/test_inbound.py and test_delivery.py (an unauthenticated post is refused)
@@ -124,6 +135,12 @@ def seeded(access_case, officer):
         title="Uittreksel",
     )
     task = access_case.process.task_set.get(flow_task=AccessFlow.verify_identity)
+    # the officer holds the identity check, with a masked ID copy to look at
+    services.assign_task(task=task, actor=officer)
+    task.refresh_from_db()
+    id_copy = services.store_id_copy(
+        case=access_case, uploaded=SimpleUploadedFile("id.png", png(), "image/png")
+    )
     message = OutboxMessage.objects.filter(request=access_case.request).first()
     problem = DeliveryProblem.objects.create(
         message=message,
@@ -164,6 +181,7 @@ def seeded(access_case, officer):
         "problem": problem,
         "inbound": inbound,
         "attachment": attachment,
+        "id_copy": id_copy,
     }
 
 
@@ -229,6 +247,8 @@ def test_signed_links_refuse_tampering_and_other_cases(client, werkse, officer):
             actor=officer,
             uploaded=SimpleUploadedFile("brief.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
             title="Besluit",
+            # a letter: the rest of an answer shows only once the decision is sent (issue 5)
+            kind="letter",
         )
     hidden = services.add_case_document(
         case=first,
