@@ -222,6 +222,10 @@ CELERY_TIMEZONE = TIME_ZONE
 EMAIL_CONFIRMATION_DAYS = env_int("EMAIL_CONFIRMATION_DAYS", 7)
 DOWNLOAD_LINK_DAYS = env_int("DOWNLOAD_LINK_DAYS", 30)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# A PDF may not inflate to more than this (a decompression bomb), an image not exceed this many
+# pixels (requests_flow.uploads).
+UPLOAD_MAX_EXPANDED_BYTES = env_int("UPLOAD_MAX_EXPANDED_BYTES", 20 * UPLOAD_MAX_BYTES)
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 80_000_000)
 # The requester's status page: how long the link in the e-mail works (days).
 STATUS_LINK_DAYS = env_int("STATUS_LINK_DAYS", 30)
 

@@ -34,11 +34,11 @@ class UploadRefused(ValueError):
 
 
 def max_expanded_bytes() -> int:
-    return getattr(settings, "UPLOAD_MAX_EXPANDED_BYTES", 20 * settings.UPLOAD_MAX_BYTES)
+    return settings.UPLOAD_MAX_EXPANDED_BYTES
 
 
 def max_pixels() -> int:
-    return getattr(settings, "UPLOAD_MAX_PIXELS", 80_000_000)
+    return settings.UPLOAD_MAX_PIXELS
 
 
 def check_upload(uploaded) -> str:
