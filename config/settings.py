@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
     "organisations",
     "requests_flow",
     "notifications",
+    "records",
+    "reports",
 ]
 
 VIEWFLOW = {"AUTOREGISTER": False}
@@ -334,5 +337,11 @@ CELERY_BEAT_SCHEDULE = {
     "periodic-work": {
         "task": "notifications.tasks.periodic_work",
         "schedule": env_int("SWEEP_INTERVAL_SECONDS", 5),
+    },
+    # LEGAL.md 6.2: closed dossiers past their retention term are proposed for destruction once
+    # a day; an authorised person approves each run before anything is destroyed
+    "propose-destruction": {
+        "task": "records.tasks.propose_destruction",
+        "schedule": crontab(hour=3, minute=30),
     },
 }

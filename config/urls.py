@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from accounts import views as accounts
 from config.health import healthz
+from records import urls as records_urls
+from reports import urls as reports_urls
 from requests_flow.urls import officer_patterns, public_patterns
 
 urlpatterns = [
@@ -17,5 +19,8 @@ urlpatterns = [
     # anymail's inbound and tracking webhooks, e.g. /webhooks/anymail/postmark/inbound/;
     # authenticated by anymail (basic-auth secret or the provider's signature)
     path("webhooks/anymail/", include("anymail.urls")),
+    path("behandeling/dossiers/", include(records_urls.officer_patterns)),
+    path("behandeling/rapportage/", include(reports_urls.officer_patterns)),
+    path("", include(records_urls.public_patterns)),
     path("", include(public_patterns)),
 ]

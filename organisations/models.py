@@ -51,6 +51,17 @@ class Organisation(models.Model):
     approval_required = models.BooleanField(
         _("decisions need a second person's approval"), default=True
     )
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention term of closed dossiers (years)"),
+        default=5,
+        help_text=_("LEGAL.md 6.2: from the selection list; five years until the FG sets it."),
+    )
+    selection_list_category = models.CharField(
+        _("selection-list category"),
+        max_length=200,
+        blank=True,
+        help_text=_("The Archiefwet selection-list category for closed request dossiers."),
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -7,7 +7,12 @@ tests call again after transactional tests have truncated the tables.
 from organisations.constants import Role
 
 # the model each app's permissions are declared on (Meta.permissions)
-PERMISSION_MODELS = {"requests_flow": "case", "organisations": "staffmembership"}
+PERMISSION_MODELS = {
+    "requests_flow": "case",
+    "organisations": "staffmembership",
+    "records": "remedy",
+    "reports": "report",
+}
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.PRIVACY_OFFICER: (
@@ -18,6 +23,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "requests_flow.approve_decision",
         "requests_flow.manage_clock",
         "requests_flow.register_request",
+        "requests_flow.record_withdrawal",
+        "records.register_remedy",
+        "records.record_incident",
+        "records.dispatch_post",
     ),
     Role.FG: (
         "requests_flow.view_case",
@@ -26,6 +35,13 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "requests_flow.manage_decreed_days",
         # the FG watches failed logins and lockouts of the organisation's staff (BIO, ASVS 2.2)
         "organisations.view_login_log",
+        "requests_flow.record_withdrawal",
+        "records.register_remedy",
+        "records.record_incident",
+        "records.view_incidents",
+        "records.view_destruction",
+        "records.approve_destruction",
+        "reports.view_reports",
     ),
     # System owners get tasks for their own systems in later flows; they cannot open cases.
     Role.SYSTEM_OWNER: (),

@@ -23,6 +23,8 @@ WERKSE = {
     "fg_email": "fg@delft.example",
     "brand_colour": "#b5121b",
     "signatory": "de directeur van Werkse!",
+    "retention_years": 5,
+    "selection_list_category": "Selectielijst gemeenten: verzoeken van betrokkenen (AVG)",
 }
 
 WORKWAYS = {

@@ -97,6 +97,7 @@ class Outcome(models.TextChoices):
     PARTLY_GRANTED = "partly_granted", _("Partly granted")
     REFUSED = "refused", _("Refused")
     NOT_HANDLED = "not_handled", _("Not handled")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the requester")
 
 
 class RefusalGround(models.TextChoices):
@@ -171,7 +172,24 @@ class AuditAction(models.TextChoices):
     ID_COPY_VIEWED = "id_copy_viewed", _("Masked ID copy viewed")
     ID_COPY_DELETED = "id_copy_deleted", _("Masked ID copy deleted")
     STATUS_LINK_SENT = "status_link_sent", _("New status link sent")
+    WITHDRAWN = "withdrawn", _("Request withdrawn")
+    REMEDY_REGISTERED = "remedy_registered", _("Remedy registered (hold on the dossier)")
+    RECONSIDERATION_STARTED = "reconsideration_started", _("Reconsideration started")
+    REVISED_DECISION_SENT = "revised_decision_sent", _("Revised decision sent")
+    REMEDY_CLOSED = "remedy_closed", _("Remedy closed (hold lifted)")
+    INCIDENT_RECORDED = "incident_recorded", _("Data incident recorded")
+    LETTER_DISPATCHED = "letter_dispatched", _("Letter posted")
 
 
 # Audit actions that record a read, not a change; the case page lists them apart.
 READ_ACTIONS = (AuditAction.CASE_VIEWED, AuditAction.DOCUMENT_VIEWED, AuditAction.ID_COPY_VIEWED)
+
+
+class WithdrawalChannel(models.TextChoices):
+    """How a withdrawal reached us: the status page, or written down by an officer."""
+
+    STATUS_PAGE = "status_page", _("Status page (by the requester)")
+    EMAIL = "email", _("E-mail")
+    POST = "post", _("Post")
+    PHONE = "phone", _("Phone (written down by staff)")
+    DESK = "desk", _("Desk")

@@ -315,3 +315,16 @@ def extension_notice_letter(extension, sent_on: datetime.date) -> bytes:
     context = {**_context(case, sent_on), "extension": extension}
     with translation.override(context["lang"]):
         return render_letter("letters/extension_notice.html", context)
+
+
+def letter_context(case: Case, sent_on: datetime.date) -> dict:
+    """The context every letter about `case` shares (addressee, organisation, language), for
+    letters that other apps render with ``render_letter``."""
+    return _context(case, sent_on)
+
+
+def withdrawal_letter(case: Case, sent_on: datetime.date, received_on: datetime.date) -> bytes:
+    """The confirmation that a request was withdrawn (not a decision: no remedies clause)."""
+    context = {**_context(case, sent_on), "withdrawn_on": received_on}
+    with translation.override(context["lang"]):
+        return render_letter("letters/withdrawal_confirmation.html", context)

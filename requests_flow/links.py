@@ -65,3 +65,17 @@ def status_url(request_obj) -> str:
 def read_status_token(token: str) -> int:
     max_age = settings.STATUS_LINK_DAYS * 86400
     return int(signing.loads(token, salt=STATUS_SALT, max_age=max_age))
+
+WITHDRAW_SALT = "avgflow.withdraw"
+
+
+def withdrawal_url(case) -> str:
+    """The requester's link to withdraw a case; it works while the case is open (the page checks
+    the case, so closing it ends the link whatever its age)."""
+    token = signing.dumps(case.pk, salt=WITHDRAW_SALT, compress=True)
+    return _absolute(reverse("records_public:withdraw", args=[token]))
+
+
+def read_withdrawal_token(token: str) -> int:
+    # generous: whether the case is still open decides, not the link's age
+    return int(signing.loads(token, salt=WITHDRAW_SALT, max_age=366 * 86400))

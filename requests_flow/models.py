@@ -229,6 +229,7 @@ class Case(models.Model):
             ("manage_clock", _("Can extend a deadline and record notices of default")),
             ("register_request", _("Can register a request received by post, desk or phone")),
             ("manage_decreed_days", _("Can add days decreed equal to public holidays")),
+            ("record_withdrawal", _("Can record a withdrawal received by mail or phone")),
         ]
         indexes = [
             models.Index(

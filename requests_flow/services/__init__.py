@@ -56,6 +56,7 @@ from requests_flow.services.triage import (
     triage_email_request,
     triage_rights,
 )
+from requests_flow.services.withdrawal import withdraw_case
 
 __all__ = [
     "AuthorityCheck",
@@ -98,4 +99,5 @@ __all__ = [
     "triage_email_request",
     "triage_rights",
     "verify_identity",
+    "withdraw_case",
 ]
