@@ -8,7 +8,9 @@ from requests_flow.constants import Outcome, RefusalGround, WithdrawalChannel
 
 
 def _date_field(label, **kwargs):
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+    return forms.DateField(
+        label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs
+    )
 
 
 class WithdrawalForm(forms.Form):

@@ -13,7 +13,7 @@ BAR_COLOUR = "#1f4e79"
 TEXT_COLOUR = "#1a1a1a"
 GRID_COLOUR = "#c8c8c8"
 ROW_HEIGHT = 28
-LABEL_WIDTH = 260
+LABEL_WIDTH = 330
 BAR_AREA = 320
 VALUE_WIDTH = 70
 
@@ -26,7 +26,7 @@ def bar_chart(rows: list[tuple[str, float]], *, unit: str = "", maximum: float |
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" aria-hidden="true" focusable="false" '
-        f'font-family="DejaVu Sans, Arial, sans-serif" font-size="13">',
+        f'font-family="DejaVu Sans, Arial, sans-serif" font-size="12">',
         f'<line x1="{LABEL_WIDTH}" y1="0" x2="{LABEL_WIDTH}" y2="{height}" '
         f'stroke="{GRID_COLOUR}" stroke-width="1"/>',
     ]
@@ -47,6 +47,6 @@ def bar_chart(rows: list[tuple[str, float]], *, unit: str = "", maximum: float |
     return "".join(parts)
 
 
-def _shorten(label: str, limit: int = 38) -> str:
+def _shorten(label: str, limit: int = 44) -> str:
     label = str(label)
     return label if len(label) <= limit else label[: limit - 1] + "…"

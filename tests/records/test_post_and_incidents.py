@@ -66,7 +66,9 @@ def test_dispatch_batch_holds_every_letter_and_sets_the_bekendmaking(
         services.record_dispatch(batch=batch, actor=officer, dispatched_on=today)
 
 
-def test_dispatch_date_cannot_lie_in_the_future_or_before_the_batch(client, werkse, officer, colleague):
+def test_dispatch_date_cannot_lie_in_the_future_or_before_the_batch(
+    client, werkse, officer, colleague
+):
     case = register_by_post(werkse, officer, datetime.date.today())
     refuse(client, case, officer, colleague)
     batch = services.create_postal_batch(organisation=werkse, actor=officer)
@@ -78,7 +80,9 @@ def test_dispatch_date_cannot_lie_in_the_future_or_before_the_batch(client, werk
             services.record_dispatch(batch=batch, actor=officer, dispatched_on=day)
 
 
-def test_post_pages_access(client, werkse, officer, system_owner, other_officer, outsider, colleague):
+def test_post_pages_access(
+    client, werkse, officer, system_owner, other_officer, outsider, colleague
+):
     # DESIGN rule 8: a batch of another organisation is 404
     case = register_by_post(werkse, officer, datetime.date.today())
     refuse(client, case, officer, colleague)
@@ -134,8 +138,14 @@ def test_incident_is_recorded_listed_and_exported(
     export = client.get(reverse("records:incidents_csv"))
     rows = list(csv.reader(io.StringIO(export.content.decode())))
     assert rows[0] == [
-        "reference", "occurred_on", "noticed_on", "noticed_by", "what", "measures",
-        "recorded_by", "recorded_at",
+        "reference",
+        "occurred_on",
+        "noticed_on",
+        "noticed_by",
+        "what",
+        "measures",
+        "recorded_by",
+        "recorded_at",
     ]
     assert rows[1][0] == access_case.reference
     assert rows[1][4].startswith("'=")  # no formula injection into a spreadsheet
@@ -150,5 +160,7 @@ def test_incident_is_recorded_listed_and_exported(
     client.logout()
     login(client, other_fg)
     assert access_case.reference not in client.get(reverse("records:incidents")).content.decode()
-    assert access_case.reference not in client.get(reverse("records:incidents_csv")).content.decode()
+    assert (
+        access_case.reference not in client.get(reverse("records:incidents_csv")).content.decode()
+    )
     assert client.get(reverse("records:incident", args=[access_case.pk])).status_code == 404

@@ -99,7 +99,10 @@ def test_private_organisation_has_no_bezwaarschrift(client, workways, other_offi
     )
     services.start_reconsideration(remedy=remedy, actor=other_officer)
     revised = services.issue_revised_decision(
-        remedy=remedy, actor=other_officer, outcome="refused", reasons="Nog steeds niet.",
+        remedy=remedy,
+        actor=other_officer,
+        outcome="refused",
+        reasons="Nog steeds niet.",
         refusal_ground="identity",
     )
     text = document_text(revised.letter)
@@ -124,7 +127,10 @@ def test_remedy_needs_a_decision_and_a_plausible_date(access_case, officer, clie
 
 def test_closing_a_remedy_lifts_the_hold(refused_case, officer):
     remedy = services.register_remedy(
-        case=refused_case, actor=officer, kind="ap_complaint", received_on=refused_case.decision_sent_on
+        case=refused_case,
+        actor=officer,
+        kind="ap_complaint",
+        received_on=refused_case.decision_sent_on,
     )
     services.close_remedy(remedy=remedy, actor=officer, note="De AP heeft de klacht gesloten.")
     assert not Remedy.objects.holding().exists()
@@ -134,7 +140,10 @@ def test_closing_a_remedy_lifts_the_hold(refused_case, officer):
 def test_remedy_pages_access(client, refused_case, officer, system_owner, other_officer, outsider):
     # DESIGN rule 8
     remedy = services.register_remedy(
-        case=refused_case, actor=officer, kind="objection", received_on=refused_case.decision_sent_on
+        case=refused_case,
+        actor=officer,
+        kind="objection",
+        received_on=refused_case.decision_sent_on,
     )
     urls = [
         reverse("records:remedies", args=[refused_case.pk]),

@@ -74,7 +74,9 @@ def test_withdrawal_stops_the_clock(time_machine, werkse, officer, colleague, fg
         run_periodic_work()
     sent_subjects = [m.subject for m in mailoutbox]
     assert not [s for s in sent_subjects if "Herinnering" in s or "Escalatie" in s]
-    assert AuditEntry.objects.filter(case=case, action__in=["reminder_sent", "escalated"]).count() == 0
+    assert (
+        AuditEntry.objects.filter(case=case, action__in=["reminder_sent", "escalated"]).count() == 0
+    )
 
 
 def test_officer_records_a_withdrawal_by_post(client, access_case, officer):
@@ -121,12 +123,19 @@ def test_tampered_withdrawal_link(client, access_case):
     assert client.get("/verzoek/intrekken/nonsense/").status_code == 404
 
 
-def test_withdrawal_page_access(client, access_case, officer, system_owner, other_officer, outsider):
+def test_withdrawal_page_access(
+    client, access_case, officer, system_owner, other_officer, outsider
+):
     # DESIGN rule 8: same organisation without permission 403, others 404, anonymous to login
     url = reverse("records:withdrawal", args=[access_case.pk])
     response = client.get(url)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    for user, expected in ((officer, 200), (system_owner, 403), (other_officer, 404), (outsider, 404)):
+    for user, expected in (
+        (officer, 200),
+        (system_owner, 403),
+        (other_officer, 404),
+        (outsider, 404),
+    ):
         client.logout()
         login(client, user)
         assert client.get(url).status_code == expected, user

@@ -18,8 +18,20 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-def _case(org, n, *, received, right="access", channel="web", sent=None, internal=None,
-          legal=None, outcome="", ground="", status=None):
+def _case(
+    org,
+    n,
+    *,
+    received,
+    right="access",
+    channel="web",
+    sent=None,
+    internal=None,
+    legal=None,
+    outcome="",
+    ground="",
+    status=None,
+):
     request_obj = Request.objects.create(
         reference=f"T-{org.slug}-{n}",
         organisation=org,
@@ -49,35 +61,74 @@ def seeded(werkse, workways, officer):
     cases = [
         # decided within the internal target (10 and 20 days)
         _case(werkse, 1, received=jan, sent=jan + datetime.timedelta(days=10), outcome="granted"),
-        _case(werkse, 2, received=jan, sent=jan + datetime.timedelta(days=20), outcome="granted",
-              channel="email"),
+        _case(
+            werkse,
+            2,
+            received=jan,
+            sent=jan + datetime.timedelta(days=20),
+            outcome="granted",
+            channel="email",
+        ),
         # after the internal target, within D1 (30 days)
-        _case(werkse, 3, received=jan, sent=jan + datetime.timedelta(days=30), outcome="refused",
-              ground="identity", right="erasure", channel="post"),
+        _case(
+            werkse,
+            3,
+            received=jan,
+            sent=jan + datetime.timedelta(days=30),
+            outcome="refused",
+            ground="identity",
+            right="erasure",
+            channel="post",
+        ),
         # after D1 (40 days)
-        _case(werkse, 4, received=jan, sent=jan + datetime.timedelta(days=40), outcome="refused",
-              ground="not_avg", right="erasure"),
+        _case(
+            werkse,
+            4,
+            received=jan,
+            sent=jan + datetime.timedelta(days=40),
+            outcome="refused",
+            ground="not_avg",
+            right="erasure",
+        ),
         # extended: D1 and the target moved; decided on day 60, within both new dates
-        _case(werkse, 5, received=jan, sent=jan + datetime.timedelta(days=60),
-              outcome="not_handled", ground="no_reply", legal=jan + datetime.timedelta(days=90),
-              internal=jan + datetime.timedelta(days=85), right="objection", channel="phone"),
+        _case(
+            werkse,
+            5,
+            received=jan,
+            sent=jan + datetime.timedelta(days=60),
+            outcome="not_handled",
+            ground="no_reply",
+            legal=jan + datetime.timedelta(days=90),
+            internal=jan + datetime.timedelta(days=85),
+            right="objection",
+            channel="phone",
+        ),
         _case(werkse, 6, received=jan, outcome="withdrawn"),
         # open, of several ages on 1 March 2026
         _case(werkse, 7, received=D(2026, 2, 27)),  # 2 days
         _case(werkse, 8, received=D(2026, 2, 10)),  # 19 days
         _case(werkse, 9, received=D(2026, 1, 20), channel="desk"),  # 40 days
         _case(werkse, 10, received=D(2025, 12, 1)),  # 90 days, received last year
-        _case(workways, 11, received=jan, sent=jan + datetime.timedelta(days=5),
-              outcome="granted"),
+        _case(workways, 11, received=jan, sent=jan + datetime.timedelta(days=5), outcome="granted"),
     ]
     Extension.objects.create(
-        case=cases[4], reason="complexity", explanation="Veel systemen.", decided_on=jan,
-        legal_due_before=jan, legal_due_after=jan, decided_by=officer,
+        case=cases[4],
+        reason="complexity",
+        explanation="Veel systemen.",
+        decided_on=jan,
+        legal_due_before=jan,
+        legal_due_after=jan,
+        decided_by=officer,
     )
     for _ in range(2):  # two information requests on one case count as one paused case
         InformationRequest.objects.create(
-            case=cases[2], kind="identity", what_is_needed="ID", sent_on=jan,
-            reply_due_on=jan, created_by=officer, status="answered",
+            case=cases[2],
+            kind="identity",
+            what_is_needed="ID",
+            sent_on=jan,
+            reply_due_on=jan,
+            created_by=officer,
+            status="answered",
         )
     AuditEntry.objects.create(request=cases[7].request, case=cases[7], action="transferred")
     AuditEntry.objects.create(request=cases[8].request, case=cases[8], action="forwarded")
@@ -89,7 +140,11 @@ def test_figures_match_the_seeded_answers(werkse, seeded, django_assert_max_num_
     with django_assert_max_num_queries(9):
         result = figures.compute(werkse, D(2026, 1, 1), D(2026, 12, 31), today=D(2026, 3, 1))
     assert result.per_right == {
-        "access": 6, "rectification": 0, "erasure": 2, "restriction": 0, "objection": 1,
+        "access": 6,
+        "rectification": 0,
+        "erasure": 2,
+        "restriction": 0,
+        "objection": 1,
         "portability": 0,
     }
     assert result.total == 9
@@ -105,7 +160,12 @@ def test_figures_match_the_seeded_answers(werkse, seeded, django_assert_max_num_
     # handling days 10, 20, 30, 40, 60: median 30; 90th percentile 40 + 0.6 * 20 = 52
     assert (result.median_days, result.p90_days) == (30.0, 52.0)
     assert result.open_by_age == {
-        "0-7": 1, "8-14": 0, "15-21": 1, "22-28": 0, "29-56": 1, "57+": 1,
+        "0-7": 1,
+        "8-14": 0,
+        "15-21": 1,
+        "22-28": 0,
+        "29-56": 1,
+        "57+": 1,
     }
 
 
@@ -153,8 +213,11 @@ def test_invalid_period_is_reported(client, fg):
 
 def test_report_access(client, werkse, officer, fg, other_officer, outsider):
     # DESIGN rule 8: the FG's report; officers 403, outsiders 404, anonymous to login
-    for url in (reverse("reports:report"), reverse("reports:csv"),
-                reverse("reports:yearly_pdf", args=[2026])):
+    for url in (
+        reverse("reports:report"),
+        reverse("reports:csv"),
+        reverse("reports:yearly_pdf", args=[2026]),
+    ):
         client.logout()
         assert "/accounts/login/" in client.get(url)["Location"]
         login(client, officer)
@@ -167,28 +230,47 @@ def test_report_access(client, werkse, officer, fg, other_officer, outsider):
         assert client.get(url).status_code == 200
 
 
-def test_report_page_query_count_is_flat(client, werkse, officer, fg, django_assert_max_num_queries):
+def test_report_page_query_count_is_flat(
+    client, werkse, officer, fg, django_assert_max_num_queries
+):
     # DESIGN rule 10: the same number of queries at 10 and at 1,000 cases
     login(client, fg)
     counts = []
     for size in (10, 1000):
         Request.objects.bulk_create(
-            Request(reference=f"B-{size}-{i}", organisation=werkse, channel="web",
-                    received_on=D(2026, 1, 1 + i % 28), requester_name="B", relation="client")
+            Request(
+                reference=f"B-{size}-{i}",
+                organisation=werkse,
+                channel="web",
+                received_on=D(2026, 1, 1 + i % 28),
+                requester_name="B",
+                relation="client",
+            )
             for i in range(size)
         )
         fresh = Request.objects.filter(reference__startswith=f"B-{size}-")
         Case.objects.bulk_create(
-            Case(request=r, organisation=werkse, right="access", status="closed",
-                 internal_due_on=r.received_on, legal_due_on=r.received_on,
-                 decision_sent_on=r.received_on, outcome="granted")
+            Case(
+                request=r,
+                organisation=werkse,
+                right="access",
+                status="closed",
+                internal_due_on=r.received_on,
+                legal_due_on=r.received_on,
+                decision_sent_on=r.received_on,
+                outcome="granted",
+            )
             for r in fresh
         )
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("reports:report"), {"start": "2026-01-01",
-                                                          "end": "2026-12-31"}).status_code == 200
+            assert (
+                client.get(
+                    reverse("reports:report"), {"start": "2026-01-01", "end": "2026-12-31"}
+                ).status_code
+                == 200
+            )
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
