@@ -13,7 +13,6 @@ officer_patterns = (
         path("incidenten/", views.incidents, name="incidents"),
         path("incidenten.csv", views.incidents_csv, name="incidents_csv"),
         path("post/", views.post_queue, name="post"),
-        path("post/batch/", views.post_batch, name="post_batch"),
         path("post/<int:pk>.pdf", views.post_batch_pdf, name="post_batch_pdf"),
         path("post/<int:pk>/verzonden/", views.post_dispatch, name="post_dispatch"),
         path("vernietiging/", views.destruction_runs, name="destruction_runs"),

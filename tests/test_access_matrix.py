@@ -76,6 +76,30 @@ MATRIX = {
     "officer:document_mark_id": Row(
         kwargs=lambda seeded: {"pk": seeded["document"].pk}, post_only=True
     ),
+    # after the decision (issue 11): withdrawal, remedies, incidents, post, retention, reports
+    "records:withdrawal": Row(kwargs=case_id),
+    "records:remedies": Row(kwargs=case_id),
+    "records:incident": Row(kwargs=case_id),
+    "records:reconsider": Row(kwargs=lambda seeded: {"pk": seeded["remedy"].pk}, post_only=True),
+    "records:revise": Row(kwargs=lambda seeded: {"pk": seeded["remedy"].pk}),
+    "records:close_remedy": Row(kwargs=lambda seeded: {"pk": seeded["remedy"].pk}),
+    "records:incidents": Row(owner="fg", scoped=False, no_permission="officer"),
+    "records:incidents_csv": Row(owner="fg", scoped=False, no_permission="officer"),
+    "records:post": Row(scoped=False),
+    "records:post_batch_pdf": Row(kwargs=lambda seeded: {"pk": seeded["batch"].pk}),
+    "records:post_dispatch": Row(kwargs=lambda seeded: {"pk": seeded["batch"].pk}),
+    "records:destruction_runs": Row(owner="fg", scoped=False, no_permission="officer"),
+    "records:destruction_run": Row(
+        owner="fg", kwargs=lambda seeded: {"pk": seeded["run"].pk}, no_permission="officer"
+    ),
+    "reports:report": Row(owner="fg", scoped=False, no_permission="officer"),
+    "reports:csv": Row(owner="fg", scoped=False, no_permission="officer"),
+    "reports:yearly_pdf": Row(
+        owner="fg",
+        kwargs=lambda seeded: {"year": timezone.localdate().year},
+        scoped=False,
+        no_permission="officer",
+    ),
 }
 
 # Not officer or case pages; each has tests of its own, named here.
@@ -99,6 +123,7 @@ EXEMPT = {
     "public:new_link": "asks for a link, never tells whether a request exists "
     "(test_new_link_answers_the_same_for_known_and_unknown_pairs)",
     "public:new_link_sent": "the same page for everyone (test_new_link_answers_the_same_...)",
+    "records_public:withdraw": "signed link (tests/records/test_withdrawal.py)",
 }
 # anymail's webhooks: authenticated by the shared secret, not by a login; tested in
 # tests/notifications/test_inbound.py and test_delivery.py (an unauthenticated post is refused)
@@ -173,7 +198,26 @@ def seeded(access_case, officer):
         content_type="application/pdf",
         size=15,
     )
+    # a pending remedy under reconsideration, an empty postal batch and a proposed destruction
+    # run, made directly: the matrix checks who may open their pages, not how they came about
+    from records.models import DestructionRun, PostalBatch, Remedy
+
+    remedy = Remedy.objects.create(
+        case=access_case,
+        organisation=access_case.organisation,
+        kind="objection",
+        received_on=timezone.localdate(),
+        status="reconsidering",
+        registered_by=officer,
+    )
+    batch = PostalBatch.objects.create(organisation=access_case.organisation, created_by=officer)
+    run = DestructionRun.objects.create(
+        organisation=access_case.organisation, proposed_for=timezone.localdate()
+    )
     return {
+        "remedy": remedy,
+        "batch": batch,
+        "run": run,
         "case": access_case,
         "document": document,
         "task": task,

@@ -38,7 +38,7 @@ def test_dispatch_batch_holds_every_letter_and_sets_the_bekendmaking(
     login(client, officer)
     page = client.get(reverse("records:post"))
     assert page.status_code == 200
-    assert client.post(reverse("records:post_batch")).status_code == 302
+    assert client.post(reverse("records:post")).status_code == 302
     batch = PostalBatch.objects.get()
     assert batch.items.count() == 2
     assert list(services.postal_queue(werkse)) == []
