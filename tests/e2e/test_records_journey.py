@@ -81,7 +81,7 @@ def test_officer_registers_bezwaarschrift_and_issues_revised_decision(
     assert f"met kenmerk {case.reference}" in text
     assert "Uw identiteit is alsnog vastgesteld met DigiD." in text
     page.goto(f"/behandeling/zaken/{case.pk}/")
-    timeline = page.locator("ol.timeline").inner_text()
+    timeline = page.locator("ol.timeline").first.inner_text()
     assert case.reference in timeline  # the revised decision's entry names the original
 
 
