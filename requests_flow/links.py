@@ -66,6 +66,7 @@ def read_status_token(token: str) -> int:
     max_age = settings.STATUS_LINK_DAYS * 86400
     return int(signing.loads(token, salt=STATUS_SALT, max_age=max_age))
 
+
 WITHDRAW_SALT = "avgflow.withdraw"
 
 
