@@ -31,12 +31,13 @@ class SweepResult:
     digests_queued: int = 0
     problems_opened: int = 0
     id_copies_deleted: int = 0
+    forward_reminders: int = 0
 
 
 def run_periodic_work() -> SweepResult:
     """Send due messages, fire due viewflow timers, queue officer digests, turn messages stuck
-    in `sending` into officer checks and delete surviving masked ID copies; one failing part
-    never stops the others.
+    in `sending` into officer checks, delete surviving masked ID copies and queue the reminders
+    about forwardings nobody confirmed; one failing part never stops the others.
 
     Outbox sending is safe from any number of processes. viewflow's start timers are not
     (STACK-FACTS.md: two dispatchers double-start timer processes), so the timer part runs
@@ -90,6 +91,14 @@ def run_periodic_work() -> SweepResult:
     except Exception:
         result.errors += 1
         logger.exception("Sweep: checking messages stuck in sending failed")
+    try:
+        # the domain's own periodic checks; each queues its messages once
+        from requests_flow.services import remind_unconfirmed_forwardings
+
+        result.forward_reminders = remind_unconfirmed_forwardings()
+    except Exception:
+        result.errors += 1
+        logger.exception("Sweep: forwarding reminders failed")
 
     finished = {
         "last_finished_at": timezone.now(),

@@ -40,3 +40,15 @@ class DataSubject(models.TextChoices):
     EMPLOYEE = "employee", _("Employee or former employee")
     BUSINESS_CONTACT = "business_contact", _("Business contact")
     OTHER = "other", _("Other")
+
+
+class PolicyChange(models.TextChoices):
+    POLICY = "policy", _("Policy changed")
+    LOGO = "logo", _("Logo changed")
+    TARGET_ADDED = "target_added", _("Forward target added")
+    TARGET_CHANGED = "target_changed", _("Forward target changed")
+
+
+# The rights of the AVG a form may offer (requests_flow.constants.Right has their labels); kept
+# here so that the organisations app does not import the domain app.
+ALL_RIGHTS = ("access", "rectification", "erasure", "restriction", "objection", "portability")

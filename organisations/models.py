@@ -1,11 +1,28 @@
-"""Organisations, their policies, their staff and their processing register (AVG 30)."""
+"""Organisations, their policies, their staff, their forward targets and their processing
+register (AVG 30)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organisations.constants import DataSubject, LegalBasis, LegalForm, ProcessingRole
+from organisations.constants import (
+    ALL_RIGHTS,
+    DataSubject,
+    LegalBasis,
+    LegalForm,
+    PolicyChange,
+    ProcessingRole,
+)
 from requests_flow.constants import IdentityMethod, Right
+
+
+def _all_rights():
+    return list(ALL_RIGHTS)
+
+
+def _logo_path(instance, filename):
+    return f"organisations/{instance.slug}/logo-{timezone.now():%Y%m%d%H%M%S}-{filename}"
 
 
 class Organisation(models.Model):
@@ -61,6 +78,19 @@ class Organisation(models.Model):
         max_length=200,
         blank=True,
         help_text=_("The Archiefwet selection-list category for closed request dossiers."),
+    )
+    logo = models.FileField(
+        _("logo"),
+        upload_to=_logo_path,
+        blank=True,
+        help_text=_("PNG or SVG, for the letterhead and the public pages."),
+    )
+    # a policy list, not request data: which rights the public form offers (the form shows the
+    # ones that also have a flow)
+    offered_rights = models.JSONField(_("rights offered on the public form"), default=_all_rights)
+    forward_reminder_days = models.PositiveSmallIntegerField(
+        _("remind the officer when a forward target has not confirmed receipt after (days)"),
+        default=5,
     )
     created = models.DateTimeField(auto_now_add=True)
 
@@ -131,6 +161,7 @@ class StaffMembership(models.Model):
         verbose_name_plural = _("staff memberships")
         permissions = [
             ("view_login_log", _("Can see the login attempts and lockouts of the staff")),
+            ("manage_policy", _("Can change the organisation's policy and forward targets")),
         ]
 
     def __str__(self):
@@ -173,3 +204,77 @@ class ProcessingActivity(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ForwardTarget(models.Model):
+    """A body requests can be forwarded to (Awb 2:3, AVG 28(3)(e); LEGAL.md 3.1-3.2).
+
+    `same_controller` marks a department of the same controller (Werkse! and the gemeente
+    Delft's privacy desk): forwarding there is a transfer, the case stays open here and the
+    clock keeps running. For a processor, a target is the controller that commissioned the
+    processing activity it is linked to.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="forward_targets"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address"))
+    address = models.TextField(_("postal address"), blank=True)
+    same_controller = models.BooleanField(
+        _("part of the same controller"),
+        default=False,
+        help_text=_(
+            "A transfer within one controller: the case stays open here and the deadline keeps "
+            "running until the answer is reported sent (LEGAL.md 3.2)."
+        ),
+    )
+    processing_activity = models.ForeignKey(
+        "ProcessingActivity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="forward_targets",
+        verbose_name=_("commissioned processing (when we are its processor)"),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("forward target")
+        verbose_name_plural = _("forward targets")
+        ordering = ["organisation", "-active", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def as_processor(self) -> bool:
+        """We process this controller's data as its processor (AVG 28(3)(e))."""
+        activity = self.processing_activity
+        return activity is not None and activity.role == ProcessingRole.PROCESSOR
+
+
+class PolicyAuditEntry(models.Model):
+    """One change to an organisation's policy or forward targets: who, when, what (one row per
+    changed field, with the value before and after)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="policy_audit_entries"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("change"), max_length=20, choices=PolicyChange.choices)
+    subject = models.CharField(_("what"), max_length=200)
+    field = models.CharField(_("field"), max_length=100, blank=True)
+    old_value = models.TextField(_("before"), blank=True)
+    new_value = models.TextField(_("after"), blank=True)
+    created = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("policy change")
+        verbose_name_plural = _("policy changes")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"{self.created:%Y-%m-%d %H:%M} {self.subject} {self.field}"

@@ -42,6 +42,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "records.view_destruction",
         "records.approve_destruction",
         "reports.view_reports",
+        "organisations.manage_policy",
     ),
     # System owners get tasks for their own systems in later flows; they cannot open cases.
     Role.SYSTEM_OWNER: (),

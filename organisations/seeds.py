@@ -5,7 +5,7 @@ configuration. Idempotent: running it again updates nothing that exists.
 """
 
 from organisations.constants import LegalBasis, LegalForm, ProcessingRole
-from organisations.models import Organisation, ProcessingActivity
+from organisations.models import ForwardTarget, Organisation, ProcessingActivity
 
 WERKSE = {
     "slug": "werkse",
@@ -25,6 +25,15 @@ WERKSE = {
     "signatory": "de directeur van Werkse!",
     "retention_years": 5,
     "selection_list_category": "Selectielijst gemeenten: verzoeken van betrokkenen (AVG)",
+    # rights including portability (LEGAL.md §7)
+    "offered_rights": [
+        "access",
+        "rectification",
+        "erasure",
+        "restriction",
+        "objection",
+        "portability",
+    ],
 }
 
 WORKWAYS = {
@@ -39,6 +48,7 @@ WORKWAYS = {
     "fg_email": "fg@workways.example",
     "brand_colour": "#00606e",
     "signatory": "het management van Workways",
+    "offered_rights": ["access", "rectification", "erasure", "restriction", "objection"],
 }
 
 WERKSE_REGISTER = [
@@ -132,19 +142,68 @@ WORKWAYS_REGISTER = [
 ]
 
 
-def _organisation(fields, register):
+# Forward targets (LEGAL.md 3.1-3.2). Werkse! is part of the gemeente Delft: its privacy desk is
+# the same controller (a transfer); UWV is another controller. Workways is a processor: its
+# targets are the controllers that commission its processing, linked to that register line.
+WERKSE_TARGETS = [
+    {
+        "name": "Privacyloket gemeente Delft",
+        "email": "privacy@delft.example",
+        "address": "Postbus 78\n2600 ME Delft",
+        "same_controller": True,
+    },
+    {
+        "name": "UWV",
+        "email": "privacy@uwv.example",
+        "address": "Postbus 58285\n1040 HG Amsterdam",
+        "same_controller": False,
+    },
+]
+
+WORKWAYS_TARGETS = [
+    {
+        "name": "UWV",
+        "email": "privacy@uwv.example",
+        "address": "Postbus 58285\n1040 HG Amsterdam",
+        "activity": "Re-integratietrajecten in opdracht van UWV",
+    },
+    {
+        "name": "Gemeente Utrecht",
+        "email": "privacy@utrecht.example",
+        "address": "Postbus 16200\n3500 CE Utrecht",
+        "activity": "Re-integratietrajecten in opdracht van gemeenten",
+    },
+    {
+        "name": "Gemeente Delft",
+        "email": "privacy@delft.example",
+        "address": "Postbus 78\n2600 ME Delft",
+        "activity": "Re-integratietrajecten in opdracht van gemeenten",
+    },
+]
+
+
+def _organisation(fields, register, targets):
     data = dict(fields)
     slug = data.pop("slug")
     organisation, created = Organisation.objects.get_or_create(slug=slug, defaults=data)
     if created:
         for activity in register:
             ProcessingActivity.objects.create(organisation=organisation, **activity)
+    if not organisation.forward_targets.exists():
+        for target in targets:
+            values = dict(target)
+            activity = values.pop("activity", None)
+            if activity:
+                values["processing_activity"] = organisation.processing_activities.filter(
+                    name=activity
+                ).first()
+            ForwardTarget.objects.create(organisation=organisation, **values)
     return organisation
 
 
 def werkse() -> Organisation:
-    return _organisation(WERKSE, WERKSE_REGISTER)
+    return _organisation(WERKSE, WERKSE_REGISTER, WERKSE_TARGETS)
 
 
 def workways() -> Organisation:
-    return _organisation(WORKWAYS, WORKWAYS_REGISTER)
+    return _organisation(WORKWAYS, WORKWAYS_REGISTER, WORKWAYS_TARGETS)

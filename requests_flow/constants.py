@@ -89,6 +89,8 @@ class CaseStatus(models.TextChoices):
     ASSESSMENT = "assessment", _("Assessment")
     DRAFTING = "drafting", _("Drafting the decision")
     APPROVAL = "approval", _("Approval")
+    # transferred to a department of the same controller: open, the clock runs (LEGAL.md 3.2)
+    TRANSFERRED = "transferred", _("Transferred: waiting for the answer to be reported sent")
     CLOSED = "closed", _("Closed")
 
 
@@ -98,6 +100,12 @@ class Outcome(models.TextChoices):
     REFUSED = "refused", _("Refused")
     NOT_HANDLED = "not_handled", _("Not handled")
     WITHDRAWN = "withdrawn", _("Withdrawn by the requester")
+    FORWARDED = "forwarded", _("Forwarded to the responsible body")
+    ANSWERED_BY_TRANSFEREE = (
+        "answered_elsewhere",
+        _("Answered by the department it was transferred to"),
+    )
+    RETURNED = "returned", _("Returned to the sender: no body is responsible")
 
 
 class RefusalGround(models.TextChoices):
@@ -179,6 +187,13 @@ class AuditAction(models.TextChoices):
     REMEDY_CLOSED = "remedy_closed", _("Remedy closed (hold lifted)")
     INCIDENT_RECORDED = "incident_recorded", _("Data incident recorded")
     LETTER_DISPATCHED = "letter_dispatched", _("Letter posted")
+    FORWARDED = "forwarded", _("Forwarded")
+    TRANSFERRED = "transferred", _("Transferred within the controller")
+    FORWARD_RECEIPT_CONFIRMED = "forward_confirmed", _("Receipt confirmed by the forward target")
+    FORWARD_ANSWER_REPORTED = "forward_answered", _("Answer reported sent")
+    FORWARD_REMINDER = "forward_reminder", _("Reminder: forward target has not confirmed receipt")
+    RETURNED_TO_SENDER = "returned", _("Returned to the sender")
+
 
 
 # Audit actions that record a read, not a change; the case page lists them apart.
@@ -193,3 +208,10 @@ class WithdrawalChannel(models.TextChoices):
     POST = "post", _("Post")
     PHONE = "phone", _("Phone (written down by staff)")
     DESK = "desk", _("Desk")
+
+
+class ForwardScope(models.TextChoices):
+    """LEGAL.md 3.1: a request can be forwarded whole or in part (the rest is handled here)."""
+
+    WHOLE = "whole", _("The whole request (this right)")
+    PART = "part", _("Part of it: some data; we handle the rest")

@@ -12,6 +12,7 @@ from requests_flow.constants import (
     Channel,
     ExtensionReason,
     HeldDataItem,
+    ForwardScope,
     IdentityMethod,
     Language,
     Relation,
@@ -558,3 +559,112 @@ class RegisterRequestForm(forms.Form):
             # LEGAL.md 5.7: the answer goes by e-mail or by post; one of them must be known
             self.add_error("address", _("Give an e-mail address or a postal address."))
         return data
+
+
+class ForwardForm(forms.Form):
+    """Forwarding a case to the body responsible (Awb 2:3; AVG 28(3)(e); LEGAL.md 3.1)."""
+
+    target = forms.ModelChoiceField(
+        label=_("Forward to"),
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    scope = forms.ChoiceField(
+        label=_("What do you forward?"),
+        choices=ForwardScope.choices,
+        widget=forms.RadioSelect,
+        initial=ForwardScope.WHOLE,
+    )
+    what = forms.CharField(
+        label=_("The part you forward (required for a part)"),
+        help_text=_("For example: the data about your benefit. We handle the rest ourselves."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Why is the target responsible? (the requester and the target read this)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Documents sent along (the request's attachments)"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("The forwarding letter is always attached. ID documents are never sent."),
+    )
+
+    def __init__(self, *args, targets, documents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = targets
+        self.fields["target"].label_from_instance = _target_label
+        self.fields["documents"].queryset = documents
+        self.fields["documents"].label_from_instance = lambda document: document.title
+        if not self.is_bound:
+            self.fields["documents"].initial = list(documents)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == ForwardScope.PART and not data.get("what", "").strip():
+            self.add_error("what", _("Say which part of the request you forward."))
+        return data
+
+
+def _target_label(target) -> str:
+    if target.same_controller:
+        kind = _("same controller: a transfer, the case stays open here")
+    elif target.as_processor:
+        kind = _("controller of %(activity)s: we are its processor") % {
+            "activity": target.processing_activity.name
+        }
+    else:
+        kind = _("another controller: the case ends here")
+    return f"{target.name} ({target.email}) — {kind}"
+
+
+class ReturnForm(forms.Form):
+    explanation = forms.CharField(
+        label=_("Explanation for the requester: why nobody can handle this request"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class TransferAnsweredForm(forms.Form):
+    """An officer records that the department the case was transferred to sent its answer."""
+
+    answer_sent_on = forms.DateField(
+        label=_("Date the answer was sent"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class ForwardingReceiptForm(forms.Form):
+    """The target confirms receipt (public, no account)."""
+
+    name = forms.CharField(
+        label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    note = forms.CharField(
+        label=_("Message to us (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+
+class ForwardingAnswerForm(forms.Form):
+    """The target reports that it answered the requester (public, no account)."""
+
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    answer_sent_on = forms.DateField(
+        label=_("Date you sent the answer to the requester"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(
+        label=_("Message to us (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import strip_tags
 
+from organisations.services import logo_data_url
 from requests_flow.constants import Language, Outcome
 from requests_flow.models import AccessAnswer, Case, CaseDocument, DocumentKind
 
@@ -278,6 +279,8 @@ def _context(case: Case, sent_on: datetime.date) -> dict:
         "case": case,
         "req": req,
         "org": org,
+        # a data: URL: the letter's URL fetcher serves nothing from the media directory
+        "logo_url": logo_data_url(org),
         "public": org.is_public_body,
         "brand_colour": brand or DEFAULT_BRAND_COLOUR,
         "sent_on": sent_on,
@@ -328,3 +331,58 @@ def withdrawal_letter(case: Case, sent_on: datetime.date, received_on: datetime.
     context = {**_context(case, sent_on), "withdrawn_on": received_on}
     with translation.override(context["lang"]):
         return render_letter("letters/withdrawal_confirmation.html", context)
+
+
+# --- forwarding (LEGAL.md 3, 5.5) -------------------------------------------------------------
+
+
+def _forwarding_context(forwarding, sent_on: datetime.date) -> dict:
+    from requests_flow import links
+
+    case = forwarding.case
+    target = forwarding.target
+    activity = target.processing_activity
+    return {
+        **_context(case, sent_on),
+        "forwarding": forwarding,
+        "target": target,
+        "as_processor": target.as_processor,
+        "activity": activity,
+        "confirm_url": links.forwarding_url(forwarding),
+        "forwarded_documents": list(forwarding.documents.order_by("pk")),
+    }
+
+
+def forwarding_letter(forwarding, sent_on: datetime.date) -> bytes:
+    """The letter to the forward target (Awb 2:3; AVG 28(3)(e)): the request, what is forwarded
+    and why, and the link to confirm receipt. Always in Dutch: the targets are Dutch bodies. A
+    processor's letter names us as processor of the controller it is addressed to."""
+    context = _forwarding_context(forwarding, sent_on)
+    target = forwarding.target
+    context.update(
+        lang=str(Language.NL),
+        lang_dir="letters/nl/",
+        addressee_name=target.name,
+        addressee_lines=[line for line in target.address.splitlines() if line.strip()],
+        addressee_email="" if target.address.strip() else target.email,
+    )
+    with translation.override(Language.NL):
+        return render_letter("letters/nl/forwarding_letter.html", context)
+
+
+def forwarding_notice_letter(forwarding, sent_on: datetime.date) -> bytes:
+    """The forwarding notice to the requester (LEGAL.md 5.5): to whom and why, and what happens
+    now; for a part, that we handle the rest."""
+    context = _forwarding_context(forwarding, sent_on)
+    with translation.override(context["lang"]):
+        return render_letter("letters/forwarding_notice.html", context)
+
+
+def return_letter(case: Case, explanation: str, sent_on: datetime.date) -> bytes:
+    """The request returned to its sender because no body is responsible for it (Awb 2:3(2);
+    LEGAL.md 3.3), with the explanation."""
+    if not explanation.strip():
+        raise LetterIncomplete("A returned request needs its explanation (LEGAL.md 3.3).")
+    context = {**_context(case, sent_on), "explanation": explanation}
+    with translation.override(context["lang"]):
+        return render_letter("letters/return_to_sender.html", context)

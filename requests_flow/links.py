@@ -80,3 +80,17 @@ def withdrawal_url(case) -> str:
 def read_withdrawal_token(token: str) -> int:
     # generous: whether the case is still open decides, not the link's age
     return int(signing.loads(token, salt=WITHDRAW_SALT, max_age=366 * 86400))
+
+
+FORWARDING_SALT = "avgflow.forwarding"
+
+
+def forwarding_url(forwarding) -> str:
+    """The forward target's link to confirm receipt and report the answer sent (no account)."""
+    token = signing.dumps(forwarding.pk, salt=FORWARDING_SALT, compress=True)
+    return _absolute(reverse("public:forwarding", args=[token]))
+
+
+def read_forwarding_token(token: str) -> int:
+    # a year: a transfer may take long to be answered; the forwarding's own state decides
+    return int(signing.loads(token, salt=FORWARDING_SALT, max_age=366 * 86400))

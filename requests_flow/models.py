@@ -23,6 +23,7 @@ from requests_flow.constants import (
     Channel,
     ExtensionReason,
     HeldDataItem,
+    ForwardScope,
     IdentityMethod,
     InformationKind,
     InformationStatus,
@@ -477,6 +478,70 @@ class NoticeOfDefault(models.Model):
 
     def __str__(self):
         return f"notice of default {self.received_on}"
+
+
+class Forwarding(models.Model):
+    """A case, whole or in part, forwarded to the body responsible (Awb 2:3; AVG 28(3)(e);
+    LEGAL.md 3.1-3.2): to whom, when, what and why, and what the target reported back through
+    its link (receipt, and for a transfer the answer sent)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="forwardings")
+    target = models.ForeignKey(
+        "organisations.ForwardTarget", on_delete=models.PROTECT, related_name="forwardings"
+    )
+    # as sent: the target's record may change later
+    target_name = models.CharField(_("forwarded to"), max_length=200)
+    target_email = models.EmailField(_("sent to"))
+    same_controller = models.BooleanField(_("within the same controller"))
+    scope = models.CharField(_("what was forwarded"), max_length=10, choices=ForwardScope.choices)
+    what = models.TextField(_("the part forwarded"), blank=True, help_text=_("Empty: all of it."))
+    reason = models.TextField(_("why the target is responsible"))
+    forwarded_on = models.DateField(_("forwarded on"))
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # set in the forwarding's transaction, once the letters (which carry its link) are rendered
+    letter = models.ForeignKey(
+        CaseDocument,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("letter to the target"),
+    )
+    notice = models.ForeignKey(
+        CaseDocument,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("notice to the requester"),
+    )
+    documents = models.ManyToManyField(
+        CaseDocument, blank=True, related_name="+", verbose_name=_("documents sent along")
+    )
+    receipt_confirmed_at = models.DateTimeField(_("receipt confirmed at"), null=True, blank=True)
+    receipt_confirmed_by = models.CharField(_("receipt confirmed by"), max_length=200, blank=True)
+    answer_sent_on = models.DateField(_("answer sent on"), null=True, blank=True)
+    answer_reported_by = models.CharField(_("answer reported by"), max_length=200, blank=True)
+    target_note = models.TextField(_("note from the target"), blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("forwarding")
+        verbose_name_plural = _("forwardings")
+        ordering = ["created", "pk"]
+        indexes = [
+            models.Index(
+                fields=["forwarded_on"],
+                name="forwarding_unconfirmed",
+                condition=models.Q(
+                    receipt_confirmed_at__isnull=True, reminder_sent_at__isnull=True
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.target_name} ({self.forwarded_on})"
 
 
 class AuditEntry(models.Model):

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from accounts import views as accounts
-from requests_flow.views import clock, officer, public, triage
+from requests_flow.views import clock, forwarding, officer, organisation, public, triage
 
 public_patterns = (
     [
@@ -24,6 +24,9 @@ public_patterns = (
         ),
         path("verzoek/nieuwe-link/", public.new_link, name="new_link"),
         path("verzoek/nieuwe-link/verstuurd/", public.new_link_sent, name="new_link_sent"),
+        path("doorgezonden/<str:token>/", forwarding.target_confirmation, name="forwarding"),
+        path("<slug:slug>/huisstijl.css", public.brand_stylesheet, name="brand_css"),
+        path("<slug:slug>/logo", public.logo, name="logo"),
     ],
     "public",
 )
@@ -53,6 +56,20 @@ officer_patterns = (
         path("inlogpogingen/", accounts.login_log, name="login_log"),
         path("account/wachtwoord/", accounts.password_change, name="password_change"),
         path("account/herstelcodes/", accounts.recovery_codes, name="recovery_codes"),
+        path("zaken/<int:pk>/doorzenden/", forwarding.forward, name="case_forward"),
+        path("zaken/<int:pk>/terugsturen/", forwarding.return_request, name="case_return"),
+        path(
+            "zaken/<int:pk>/overdracht-beantwoord/",
+            forwarding.transfer_answered,
+            name="case_transfer_answered",
+        ),
+        path("beheer/organisatie/", organisation.policy, name="organisation"),
+        path("beheer/doorzendadressen/", organisation.forward_targets, name="forward_targets"),
+        path(
+            "beheer/doorzendadressen/<int:pk>/",
+            organisation.forward_target,
+            name="forward_target",
+        ),
     ],
     "officer",
 )

@@ -18,7 +18,7 @@ from notifications.models import DeliveryProblem, InboundAttachment, InboundEmai
 from requests_flow import services
 from requests_flow.flows import AccessFlow
 from requests_flow.models import Request
-from tests.domain_fixtures import login
+from tests.domain_fixtures import login, submit_access_request
 from tests.upload_samples import png
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +65,18 @@ MATRIX = {
     "officer:recovery_codes": Row(scoped=False, no_permission=""),
     "officer:triage": Row(scoped=False),
     "officer:triage_detail": Row(kwargs=lambda seeded: {"pk": seeded["inbound"].pk}),
+    # routing a case (issue 6): forward, return to sender, record a transferred case's answer
+    "officer:case_forward": Row(kwargs=case_id),
+    "officer:case_return": Row(kwargs=case_id),
+    "officer:case_transfer_answered": Row(kwargs=lambda seeded: {"pk": seeded["transferred"].pk}),
+    # the FG's policy pages: always the user's own organisation
+    "officer:organisation": Row(owner="fg", scoped=False, no_permission="officer"),
+    "officer:forward_targets": Row(owner="fg", scoped=False, no_permission="officer"),
+    "officer:forward_target": Row(
+        kwargs=lambda seeded: {"pk": seeded["case"].organisation.forward_targets.first().pk},
+        owner="fg",
+        no_permission="officer",
+    ),
     "mail:outbox": Row(scoped=False),
     "mail:problems": Row(scoped=False),
     "mail:preview": Row(kwargs=lambda seeded: {"pk": seeded["message"].pk}),
@@ -124,6 +136,9 @@ EXEMPT = {
     "(test_new_link_answers_the_same_for_known_and_unknown_pairs)",
     "public:new_link_sent": "the same page for everyone (test_new_link_answers_the_same_...)",
     "records_public:withdraw": "signed link (tests/records/test_withdrawal.py)",
+    "public:forwarding": "forward target's signed link (test_tampered_forwarding_link)",
+    "public:brand_css": "organisation's colours, no personal data (tests/organisations)",
+    "public:logo": "logo, no personal data (test_logo_goes_on_letters_and_public_pages)",
 }
 # anymail's webhooks: authenticated by the shared secret, not by a login; tested in
 # tests/notifications/test_inbound.py and test_delivery.py (an unauthenticated post is refused)
@@ -214,11 +229,24 @@ def seeded(access_case, officer):
     run = DestructionRun.objects.create(
         organisation=access_case.organisation, proposed_for=timezone.localdate()
     )
+    transferred = submit_access_request(
+        access_case.organisation, email="bea@example.org"
+    ).cases.get()
+    services.confirm_email(transferred.request)
+    services.forward_case(
+        case=transferred,
+        actor=officer,
+        target=access_case.organisation.forward_targets.get(same_controller=True),
+        scope="whole",
+        what="",
+        reason="Bijstand: gemeente Delft.",
+    )
     return {
         "remedy": remedy,
         "batch": batch,
         "run": run,
         "case": access_case,
+        "transferred": transferred,
         "document": document,
         "task": task,
         "message": message,

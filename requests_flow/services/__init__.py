@@ -31,6 +31,14 @@ from requests_flow.services.decisions import (
     draft_refusal,
     send_decision,
 )
+from requests_flow.services.forwarding import (
+    confirm_forwarding_receipt,
+    forward_case,
+    forwardable_documents,
+    remind_unconfirmed_forwardings,
+    report_forwarding_answer,
+    return_to_sender,
+)
 from requests_flow.services.identity import (
     AuthorityCheck,
     ask_for_identity_proof,
@@ -67,6 +75,12 @@ __all__ = [
     "store_id_copy",
     "sweep_id_copies",
     "view_id_copy",
+    "confirm_forwarding_receipt",
+    "forward_case",
+    "forwardable_documents",
+    "remind_unconfirmed_forwardings",
+    "report_forwarding_answer",
+    "return_to_sender",
     "add_decreed_day",
     "escalate_deadline",
     "expire_information_request",

@@ -24,6 +24,8 @@ from requests_flow import deadlines, services
 from requests_flow.constants import READ_ACTIONS, InformationStatus
 from requests_flow.models import Case, CaseDocument, IdDocumentCopy, tasks_visible_to
 from requests_flow.services.identity import may_view_id_copy
+from requests_flow.models import Case, CaseDocument, tasks_visible_to
+from requests_flow.services.forwarding import ROUTABLE_STATUSES
 
 PAGE_SIZE = 50
 READS_SHOWN = 20
@@ -118,6 +120,11 @@ def case_detail(request, pk):
         "id_copies_waiting": case.id_copies.count(),
         "findings": case.findings.all(),
         "answer": getattr(case, "access_answer", None),
+        "forwardings": case.forwardings.select_related("letter", "notice"),
+        "siblings": case.request.cases.exclude(pk=case.pk).order_by("pk"),
+        "can_route": case.status in ROUTABLE_STATUSES
+        and not case.is_paused
+        and request.user.has_perm("requests_flow.assess_request"),
         "audit_entries": case.request.audit_entries.filter(Q(case=case) | Q(case__isnull=True))
         .exclude(action__in=READ_ACTIONS)
         .select_related("actor")

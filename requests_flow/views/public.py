@@ -4,11 +4,12 @@ No account is needed: what a requester may see is reached through signed, expiri
 (requests_flow.links). None of these pages needs JavaScript.
 """
 
+import re
 from functools import wraps
 
 from django.conf import settings
 from django.core import signing
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods
@@ -16,6 +17,7 @@ from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
 from organisations.models import Organisation
+from organisations.services import logo_content_type
 from requests_flow import deadlines, links, services
 from requests_flow.constants import InformationStatus
 from requests_flow.flows import FLOW_FOR_RIGHT
@@ -57,8 +59,8 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 def request_form(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
-    available = list(FLOW_FOR_RIGHT)
-    if request.method == "POST":
+    available = offered_rights(organisation)
+    if request.method == "POST" and available:
         form = RequestForm(request.POST, request.FILES, available_rights=available)
         if form.is_valid():
             data = form.cleaned_data
@@ -107,7 +109,44 @@ def request_form(request, slug):
         form = RequestForm(
             available_rights=available, initial={"language": translation.get_language()[:2]}
         )
-    return render(request, "public/request_form.html", {"form": form, "organisation": organisation})
+    return render(
+        request,
+        "public/request_form.html",
+        {"form": form, "organisation": organisation, "available": available},
+    )
+
+
+def offered_rights(organisation) -> list[str]:
+    """The rights the organisation offers on its form that also have a flow, in flow order."""
+    return [right for right in FLOW_FOR_RIGHT if right in (organisation.offered_rights or [])]
+
+
+_HEX = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def brand_stylesheet(request, slug):
+    """The organisation's colours as a stylesheet: branding without inline styles, so a strict
+    Content-Security-Policy (no 'unsafe-inline') holds on the public pages."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    colour = organisation.brand_colour if _HEX.fullmatch(organisation.brand_colour or "") else ""
+    css = f":root {{ --brand: {colour}; }}\n" if colour else ""
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def logo(request, slug):
+    """The organisation's logo, checked by content on upload (PNG or a plain SVG). Served so
+    that an SVG can never run as a document: sandboxed, no scripts, no sniffing."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    content_type = logo_content_type(organisation)
+    if not content_type:
+        raise Http404
+    response = FileResponse(organisation.logo.open("rb"), content_type=content_type)
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 def submitted(request, token):

@@ -33,7 +33,14 @@ REQUESTERS = [
     ("Dirk Visser", "dirk@example.org", "approval"),
     ("Eva Smit", "eva@example.org", "closed"),
     ("Farid El Amrani", "farid@example.org", "refused"),
+    ("Gijs de Boer", "gijs@example.org", "forwarded"),
 ]
+
+# Why the demo's forwarded request goes to the organisation's first forward target (LEGAL.md 3).
+FORWARD_REASONS = {
+    "werkse": "Uw vraag gaat over uw bijstandsuitkering; die gegevens heeft de gemeente Delft.",
+    "workways": "Uw traject bij Workways is in opdracht van UWV; UWV beslist over uw gegevens.",
+}
 
 
 class Command(BaseCommand):
@@ -105,6 +112,16 @@ class Command(BaseCommand):
             )
             case.refresh_from_db()
             if state == "assessment":
+                continue
+            if state == "forwarded":
+                services.forward_case(
+                    case=case,
+                    actor=officer,
+                    target=org.forward_targets.order_by("pk").first(),
+                    scope="whole",
+                    what="",
+                    reason=FORWARD_REASONS.get(org.slug, "Deze organisatie is verantwoordelijk."),
+                )
                 continue
             if established:
                 complete_human_task(
