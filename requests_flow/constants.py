@@ -195,7 +195,6 @@ class AuditAction(models.TextChoices):
     RETURNED_TO_SENDER = "returned", _("Returned to the sender")
 
 
-
 # Audit actions that record a read, not a change; the case page lists them apart.
 READ_ACTIONS = (AuditAction.CASE_VIEWED, AuditAction.DOCUMENT_VIEWED, AuditAction.ID_COPY_VIEWED)
 

@@ -23,9 +23,8 @@ from accounts.services import second_factor_redirect
 from requests_flow import deadlines, services
 from requests_flow.constants import READ_ACTIONS, InformationStatus
 from requests_flow.models import Case, CaseDocument, IdDocumentCopy, tasks_visible_to
-from requests_flow.services.identity import may_view_id_copy
-from requests_flow.models import Case, CaseDocument, tasks_visible_to
 from requests_flow.services.forwarding import ROUTABLE_STATUSES
+from requests_flow.services.identity import may_view_id_copy
 
 PAGE_SIZE = 50
 READS_SHOWN = 20

@@ -24,7 +24,11 @@ def _in_assessment(organisation, officer):
         AccessFlow.verify_identity,
         officer,
         lambda: services.verify_identity(
-            case=case, actor=officer, method="held_data", established=True
+            case=case,
+            actor=officer,
+            method="held_data",
+            established=True,
+            matched_items=["name", "address"],
         ),
     )
     return case

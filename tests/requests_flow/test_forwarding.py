@@ -42,7 +42,11 @@ def in_assessment(organisation, officer, **overrides):
         AccessFlow.verify_identity,
         officer,
         lambda: services.verify_identity(
-            case=case, actor=officer, method="held_data", established=True
+            case=case,
+            actor=officer,
+            method="held_data",
+            established=True,
+            matched_items=["name", "address"],
         ),
     )
     case.refresh_from_db()
