@@ -501,17 +501,18 @@ class Forwarding(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     # set in the forwarding's transaction, once the letters (which carry its link) are rendered
+    # RESTRICT, not PROTECT: destroying the dossier (LEGAL.md 6.2) deletes the forwarding too
     letter = models.ForeignKey(
         CaseDocument,
         null=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="+",
         verbose_name=_("letter to the target"),
     )
     notice = models.ForeignKey(
         CaseDocument,
         null=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="+",
         verbose_name=_("notice to the requester"),
     )

@@ -398,3 +398,19 @@ def test_routing_pages_are_scoped(
     assert case.status == CaseStatus.ASSESSMENT and not case.forwardings.exists()
     login(client, officer)
     assert client.get(url).status_code in (200, 302)
+
+
+def test_dossier_with_a_forwarding_can_be_destroyed(werkse, officer):
+    # LEGAL.md 6.2: the dossier is destroyed after its term, its forwarding record and letters too
+    case = in_assessment(werkse, officer)
+    services.forward_case(
+        case=case,
+        actor=officer,
+        target=target(werkse, "UWV"),
+        scope=ForwardScope.WHOLE,
+        what="",
+        reason="WW.",
+    )
+    case.request.delete()
+    assert not Forwarding.objects.exists()
+    assert ForwardTarget.objects.filter(name="UWV", organisation=werkse).exists()
