@@ -1,15 +1,15 @@
 """viewflow's own strings that our pages show, marked here so that `makemessages` keeps their
 Dutch translation in our catalogue: viewflow ships no Dutch (DESIGN.md rule 5)."""
 
-from django.utils.translation import pgettext_noop
+from django.utils.translation import pgettext_lazy
 
 VIEWFLOW_STATUSES = (
-    pgettext_noop("STATUS", "Assigned"),
-    pgettext_noop("STATUS", "Canceled"),
-    pgettext_noop("STATUS", "Done"),
-    pgettext_noop("STATUS", "Error"),
-    pgettext_noop("STATUS", "New"),
-    pgettext_noop("STATUS", "Revived"),
-    pgettext_noop("STATUS", "Scheduled"),
-    pgettext_noop("STATUS", "Started"),
+    pgettext_lazy("STATUS", "Assigned"),
+    pgettext_lazy("STATUS", "Canceled"),
+    pgettext_lazy("STATUS", "Done"),
+    pgettext_lazy("STATUS", "Error"),
+    pgettext_lazy("STATUS", "New"),
+    pgettext_lazy("STATUS", "Revived"),
+    pgettext_lazy("STATUS", "Scheduled"),
+    pgettext_lazy("STATUS", "Started"),
 )

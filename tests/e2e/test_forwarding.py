@@ -41,7 +41,7 @@ def test_officer_forwards_and_target_confirms(page, werkse, officer, assert_acce
     browser_login(page, officer)
     page.goto(f"/behandeling/zaken/{case.pk}/")
     page.get_by_role(
-        "link", name=re.compile("Forward the request|verzoek doorsturen", re.I)
+        "link", name=re.compile("Forward the request|verzoek doorzenden", re.I)
     ).click()
     page.wait_for_url(f"**/zaken/{case.pk}/doorzenden/")
     assert_accessible(page)

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from organisations.models import IdentityPolicy, default_identity_methods
 from requests_flow import identity, links, services
@@ -229,7 +230,9 @@ def test_organisation_policy_sets_what_suffices(client, access_case, officer, we
         {"method": "held_data", "matched_items": ["name"], "established": "yes"},
     )
     assert response.status_code == 200
-    assert "is not enough for" in response.content.decode()
+    # the policy's refusal, in the language the page is served in
+    refusal = gettext("%(method)s is not enough for %(right)s under the policy of %(org)s.")
+    assert refusal.split("%(right)s")[0].split("%(method)s")[1] in response.content.decode()
     assert access_case.status == CaseStatus.IDENTITY
     with pytest.raises(services.ServiceError):
         services.verify_identity(
