@@ -212,7 +212,8 @@ def check_logo(uploaded) -> str:
 
 
 def _check_svg(data: bytes) -> None:
-    import xml.etree.ElementTree as ET  # noqa: N817
+    from defusedxml import DefusedXmlException
+    from defusedxml import ElementTree as ET  # noqa: N817 - refuses entities and external refs
 
     not_svg = PolicyError("The logo must be a PNG or SVG file.")
     head = data[:2048].lstrip().lower()
@@ -222,8 +223,8 @@ def _check_svg(data: bytes) -> None:
     if b"<!doctype" in data.lower() or b"<!entity" in data.lower():
         raise PolicyError("An SVG logo may not contain a DOCTYPE or entity declarations.")
     try:
-        root = ET.fromstring(data)  # noqa: S314 - no DTD (checked above), expat, size-capped
-    except ET.ParseError as exc:
+        root = ET.fromstring(data, forbid_dtd=True)
+    except (ET.ParseError, DefusedXmlException) as exc:
         raise not_svg from exc
     if root.tag != f"{_SVG_NS}svg":
         raise not_svg
