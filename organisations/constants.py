@@ -52,3 +52,13 @@ class PolicyChange(models.TextChoices):
 # The rights of the AVG a form may offer (requests_flow.constants.Right has their labels); kept
 # here so that the organisations app does not import the domain app.
 ALL_RIGHTS = ("access", "rectification", "erasure", "restriction", "objection", "portability")
+
+
+class ErasureException(models.TextChoices):
+    """AVG 17(3): when erasure is refused. A register line names the one its retention rule
+    rests on, so an erasure assessment starts from it."""
+
+    LEGAL_OBLIGATION = "legal_obligation", _("Legal obligation to keep (AVG 17(3)(b))")
+    PUBLIC_TASK = "public_task", _("Needed for a public task (AVG 17(3)(b))")
+    ARCHIVING = "archiving", _("Archiving under the Archiefwet, selection list (AVG 17(3)(d))")
+    LEGAL_CLAIMS = "legal_claims", _("Legal claims (AVG 17(3)(e))")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from organisations.constants import (
     ALL_RIGHTS,
     DataSubject,
+    ErasureException,
     LegalBasis,
     LegalForm,
     PolicyChange,
@@ -168,8 +169,36 @@ class StaffMembership(models.Model):
         return f"{self.user} @ {self.organisation}"
 
 
+class SourceSystem(models.Model):
+    """A system where personal data are kept, named in the register; its owners carry out the
+    changes that rectification, erasure, restriction and objection require."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="source_systems"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="owned_systems",
+        verbose_name=_("system owners"),
+    )
+
+    class Meta:
+        verbose_name = _("source system")
+        verbose_name_plural = _("source systems")
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="system_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class ProcessingActivity(models.Model):
-    """A line of the verwerkingsregister (AVG 30); inzage answers are pre-filled from it."""
+    """A line of the verwerkingsregister (AVG 30); inzage answers, assessments, execution tasks
+    and AVG 19 notifications are generated from it."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="processing_activities"
@@ -194,8 +223,18 @@ class ProcessingActivity(models.Model):
     recipients = models.TextField(_("recipients"), blank=True)
     third_countries = models.TextField(_("transfers to third countries"), blank=True)
     retention = models.TextField(_("retention period or criteria"))
+    erasure_exception = models.CharField(
+        _("retention rests on (AVG 17(3))"),
+        max_length=20,
+        choices=ErasureException.choices,
+        blank=True,
+        help_text=_("Pre-fills the erasure assessment: the exception that keeps these data."),
+    )
     source = models.TextField(_("source of the data"), blank=True)
     automated_decisions = models.TextField(_("automated decision-making, profiling"), blank=True)
+    source_systems = models.ManyToManyField(
+        SourceSystem, blank=True, related_name="activities", editable=False
+    )
 
     class Meta:
         verbose_name = _("processing activity")
@@ -204,6 +243,55 @@ class ProcessingActivity(models.Model):
 
     def __str__(self):
         return self.name
+
+    def system_names(self) -> list[str]:
+        return [line.strip() for line in self.systems.splitlines() if line.strip()]
+
+    def recipient_names(self) -> list[str]:
+        """Recipients, one per line or separated by commas outside brackets."""
+        names = []
+        for line in self.recipients.splitlines():
+            depth, part = 0, ""
+            for char in line:
+                depth += {"(": 1, ")": -1}.get(char, 0)
+                if char == "," and depth == 0:
+                    names.append(part)
+                    part = ""
+                else:
+                    part += char
+            names.append(part)
+        return [n.strip().rstrip(".") for n in names if n.strip().rstrip(".")]
+
+    @property
+    def public_task_or_legitimate_interest(self) -> bool:
+        """AVG 21 applies only to processing based on 6(1)(e) or (f)."""
+        return self.legal_basis in (LegalBasis.PUBLIC_TASK, LegalBasis.LEGITIMATE_INTEREST)
+
+    @property
+    def portable(self) -> bool:
+        """AVG 20(1)(a): consent or contract (and automated means), never a public task."""
+        return self.legal_basis in (LegalBasis.CONSENT, LegalBasis.CONTRACT)
+
+
+class RegisterChange(models.Model):
+    """Who changed the processing register, and what (AVG 5(2), 30)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="register_changes"
+    )
+    activity = models.ForeignKey(
+        ProcessingActivity, null=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=10)
+    details = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"{self.action} {self.activity_id}"
 
 
 class ForwardTarget(models.Model):

@@ -27,6 +27,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "records.register_remedy",
         "records.record_incident",
         "records.dispatch_post",
+        "requests_flow.notify_recipients",
     ),
     Role.FG: (
         "requests_flow.view_case",
@@ -43,9 +44,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "records.approve_destruction",
         "reports.view_reports",
         "organisations.manage_policy",
+        "requests_flow.manage_register",
     ),
-    # System owners get tasks for their own systems in later flows; they cannot open cases.
-    Role.SYSTEM_OWNER: (),
+    # System owners carry out changes in the systems they own; they cannot open cases.
+    Role.SYSTEM_OWNER: ("requests_flow.execute_change",),
 }
 
 

@@ -4,8 +4,9 @@ Used by the demo (`manage.py seed_demo`) and by the tests, so both work on the s
 configuration. Idempotent: running it again updates nothing that exists.
 """
 
-from organisations.constants import LegalBasis, LegalForm, ProcessingRole
+from organisations.constants import ErasureException, LegalBasis, LegalForm, ProcessingRole
 from organisations.models import ForwardTarget, Organisation, ProcessingActivity
+from organisations.services import sync_source_systems
 
 WERKSE = {
     "slug": "werkse",
@@ -62,10 +63,38 @@ WERKSE_REGISTER = [
         "werkervaring, uitkeringsgegevens, gegevens over gezondheid voor zover nodig voor "
         "aangepast werk.",
         "systems": "Cliëntvolgsysteem (CVS)\nDocumentbeheersysteem (DMS)",
-        "recipients": "Gemeente Delft (Werk en Inkomen), UWV, werkgevers bij plaatsing (alleen "
-        "met uw toestemming).",
+        "recipients": "Gemeente Delft (Werk en Inkomen)\nUWV\nSVB\nWerkgevers bij plaatsing "
+        "(alleen met uw toestemming)",
         "retention": "5 jaar na afsluiting van het traject (Archiefwet, selectielijst gemeenten).",
+        "erasure_exception": ErasureException.ARCHIVING,
         "source": "Gemeente Delft, UWV en uzelf.",
+        "automated_decisions": "Geen.",
+    },
+    {
+        "name": "Loonkostensubsidie en loonwaardebepaling",
+        "role": ProcessingRole.CONTROLLER,
+        "purposes": "Vaststellen van uw loonwaarde en uitvoeren van loonkostensubsidie voor de "
+        "gemeente Delft (Participatiewet, artikel 10d).",
+        "legal_basis": LegalBasis.PUBLIC_TASK,
+        "data_categories": "Naam, BSN, werkgever- en contractgegevens, loonwaarde, "
+        "subsidiegegevens.",
+        "systems": "Cliëntvolgsysteem (CVS)\nSubsidieadministratie",
+        "recipients": "Gemeente Delft (Werk en Inkomen)\nUWV\nBelastingdienst\nUw werkgever",
+        "retention": "7 jaar na de laatste subsidiebetaling (fiscale bewaarplicht).",
+        "erasure_exception": ErasureException.LEGAL_OBLIGATION,
+        "source": "Uw werkgever, de gemeente Delft en uzelf.",
+        "automated_decisions": "Geen.",
+    },
+    {
+        "name": "Nieuwsbrief en uitnodigingen",
+        "role": ProcessingRole.CONTROLLER,
+        "purposes": "U op de hoogte houden van activiteiten en vacatures, als u daarvoor koos.",
+        "legal_basis": LegalBasis.CONSENT,
+        "data_categories": "Naam, e-mailadres, interesses.",
+        "systems": "Nieuwsbriefsysteem",
+        "recipients": "",
+        "retention": "Tot u zich afmeldt.",
+        "source": "Uzelf.",
         "automated_decisions": "Geen.",
     },
     {
@@ -76,8 +105,10 @@ WERKSE_REGISTER = [
         "legal_basis": LegalBasis.CONTRACT,
         "data_categories": "Naam, adres, BSN, bankrekening, salaris, verzuim, functie.",
         "systems": "HR-systeem (AFAS)\nSalarisadministratie",
-        "recipients": "Belastingdienst, pensioenfonds ABP, SVB, arbodienst.",
+        "recipients": "Belastingdienst\nPensioenfonds ABP\nPFZW (pensioenfonds zorg en welzijn)"
+        "\nUWV\nSVB\nArbodienst",
         "retention": "7 jaar na uitdiensttreding (fiscale bewaarplicht).",
+        "erasure_exception": ErasureException.LEGAL_OBLIGATION,
         "source": "Uzelf en uw leidinggevende.",
         "automated_decisions": "Geen.",
     },
@@ -89,13 +120,15 @@ WERKSE_REGISTER = [
         "legal_basis": LegalBasis.LEGITIMATE_INTEREST,
         "data_categories": "Naam, functie, zakelijke contactgegevens.",
         "systems": "Relatiebeheer (CRM)",
-        "recipients": "",
+        "recipients": "Gemeente Delft",
         "retention": "2 jaar na het laatste contact.",
         "source": "Uzelf of uw werkgever.",
         "automated_decisions": "",
     },
 ]
 
+# Workways' privacy regulation lists: personalia, contact data, income, BSN and benefit data,
+# education and work history, disability where relevant, employer and contract data, subsidies.
 WORKWAYS_REGISTER = [
     {
         "name": "Re-integratietrajecten in opdracht van UWV",
@@ -106,9 +139,10 @@ WORKWAYS_REGISTER = [
         "data_categories": "Personalia, contactgegevens, inkomen, BSN en uitkeringsgegevens, "
         "opleiding en werkervaring, arbeidsbeperking waar relevant.",
         "systems": "Trajectvolgsysteem\nDocumentarchief",
-        "recipients": "UWV (opdrachtgever), werkgevers bij plaatsing.",
+        "recipients": "UWV (opdrachtgever)\nWerkgevers bij plaatsing",
         "retention": "Zoals UWV als verwerkingsverantwoordelijke bepaalt; uiterlijk 2 jaar na "
         "afronding van het traject.",
+        "erasure_exception": ErasureException.PUBLIC_TASK,
         "source": "UWV en uzelf.",
         "automated_decisions": "Geen.",
     },
@@ -121,9 +155,23 @@ WORKWAYS_REGISTER = [
         "data_categories": "Personalia, contactgegevens, BSN en uitkeringsgegevens, opleiding en "
         "werkervaring, werkgever- en contractgegevens, subsidiegegevens.",
         "systems": "Trajectvolgsysteem\nDocumentarchief",
-        "recipients": "De opdrachtgevende gemeente, werkgevers bij plaatsing.",
+        "recipients": "De opdrachtgevende gemeente\nWerkgevers bij plaatsing",
         "retention": "Zoals de gemeente als verwerkingsverantwoordelijke bepaalt.",
+        "erasure_exception": ErasureException.PUBLIC_TASK,
         "source": "De gemeente en uzelf.",
+        "automated_decisions": "Geen.",
+    },
+    {
+        "name": "Loopbaanbegeleiding op eigen verzoek",
+        "role": ProcessingRole.CONTROLLER,
+        "purposes": "Loopbaancoaching en sollicitatietraining die u zelf met ons afsprak.",
+        "legal_basis": LegalBasis.CONTRACT,
+        "data_categories": "Personalia, contactgegevens, opleiding en werkervaring, cv.",
+        "systems": "Trajectvolgsysteem",
+        "recipients": "",
+        "retention": "2 jaar na afronding; facturen 7 jaar (fiscale bewaarplicht).",
+        "erasure_exception": ErasureException.LEGAL_OBLIGATION,
+        "source": "Uzelf.",
         "automated_decisions": "Geen.",
     },
     {
@@ -134,8 +182,22 @@ WORKWAYS_REGISTER = [
         "legal_basis": LegalBasis.LEGITIMATE_INTEREST,
         "data_categories": "Naam, telefoonnummer, e-mailadres.",
         "systems": "CRM",
-        "recipients": "Werkgevers in ons netwerk.",
+        "recipients": "Werkgevers in ons netwerk",
         "retention": "2 jaar na het laatste contact.",
+        "source": "Uzelf.",
+        "automated_decisions": "Geen.",
+    },
+    {
+        "name": "Personeelsadministratie",
+        "data_subjects": "employee",
+        "role": ProcessingRole.CONTROLLER,
+        "purposes": "Uitvoering van de arbeidsovereenkomst en salarisbetaling.",
+        "legal_basis": LegalBasis.CONTRACT,
+        "data_categories": "Personalia, BSN, bankrekening, salaris, verzuim, contractgegevens.",
+        "systems": "HR-systeem\nSalarisadministratie",
+        "recipients": "Belastingdienst\nPensioenfonds\nArbodienst",
+        "retention": "7 jaar na uitdiensttreding (fiscale bewaarplicht).",
+        "erasure_exception": ErasureException.LEGAL_OBLIGATION,
         "source": "Uzelf.",
         "automated_decisions": "Geen.",
     },
@@ -187,8 +249,9 @@ def _organisation(fields, register, targets):
     slug = data.pop("slug")
     organisation, created = Organisation.objects.get_or_create(slug=slug, defaults=data)
     if created:
-        for activity in register:
-            ProcessingActivity.objects.create(organisation=organisation, **activity)
+        for fields in register:
+            activity = ProcessingActivity.objects.create(organisation=organisation, **fields)
+            sync_source_systems(activity)
     if not organisation.forward_targets.exists():
         for target in targets:
             values = dict(target)

@@ -280,3 +280,55 @@ def _luminance(hex_colour: str) -> float:
 def contrast_with_white(hex_colour: str) -> float:
     """WCAG contrast ratio of white text on `hex_colour` (#rrggbb)."""
     return 1.05 / (_luminance(hex_colour) + 0.05)
+
+
+def sync_source_systems(activity):
+    """Link `activity` to a source system for each system its register line names (one per
+    line), creating systems the organisation does not have yet. Returns the linked systems."""
+    from organisations.models import SourceSystem
+
+    systems = []
+    for name in activity.system_names():
+        system, _ = SourceSystem.objects.get_or_create(
+            organisation_id=activity.organisation_id, name=name
+        )
+        systems.append(system)
+    activity.source_systems.set(systems)
+    return systems
+
+
+def save_processing_activity(*, actor, activity):
+    """Add or change a line of the processing register (AVG 30): only the FG of the line's own
+    organisation, with one audit row naming the fields that changed."""
+    from django.core.exceptions import PermissionDenied
+    from django.db import transaction
+
+    from organisations.models import ProcessingActivity, RegisterChange
+
+    if organisation_of(actor) is None or organisation_of(actor).pk != activity.organisation_id:
+        raise PermissionDenied
+    if not actor.has_perm("requests_flow.manage_register"):
+        raise PermissionDenied
+    with transaction.atomic():
+        if activity.pk is None:
+            action, details = "added", activity.name
+        else:
+            before = ProcessingActivity.objects.select_for_update().get(pk=activity.pk)
+            if before.organisation_id != activity.organisation_id:
+                raise PermissionDenied
+            changed = [
+                str(field.verbose_name)
+                for field in ProcessingActivity._meta.concrete_fields
+                if getattr(before, field.attname) != getattr(activity, field.attname)
+            ]
+            action, details = "changed", ", ".join(changed)
+        activity.save()
+        sync_source_systems(activity)
+        RegisterChange.objects.create(
+            organisation_id=activity.organisation_id,
+            activity=activity,
+            actor=actor,
+            action=action,
+            details=details,
+        )
+    return activity

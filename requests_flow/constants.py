@@ -87,6 +87,7 @@ class CaseStatus(models.TextChoices):
     AWAITING_CONFIRMATION = "awaiting_confirmation", _("Waiting for e-mail confirmation")
     IDENTITY = "identity", _("Identity check")
     ASSESSMENT = "assessment", _("Assessment")
+    EXECUTION = "execution", _("Carrying out the decision")
     DRAFTING = "drafting", _("Drafting the decision")
     APPROVAL = "approval", _("Approval")
     # transferred to a department of the same controller: open, the clock runs (LEGAL.md 3.2)
@@ -112,6 +113,10 @@ class RefusalGround(models.TextChoices):
     NOT_AN_AVG_REQUEST = "not_avg", _("Not a request under the GDPR for this organisation")
     IDENTITY_NOT_ESTABLISHED = "identity", _("Identity could not be established")
     NO_REPLY = "no_reply", _("No reply to our request for information (Awb 4:5)")
+    MANIFESTLY_UNFOUNDED = "unfounded", _("Manifestly unfounded (AVG 12(5))")
+    EXCESSIVE = "excessive", _("Excessive, in particular because repetitive (AVG 12(5))")
+    RIGHT_DOES_NOT_APPLY = "not_applicable", _("The right does not apply to this processing")
+    ITEMS_REFUSED = "items", _("Refused per item, for the reasons given with each")
 
 
 class InformationKind(models.TextChoices):
@@ -193,6 +198,14 @@ class AuditAction(models.TextChoices):
     FORWARD_ANSWER_REPORTED = "forward_answered", _("Answer reported sent")
     FORWARD_REMINDER = "forward_reminder", _("Reminder: forward target has not confirmed receipt")
     RETURNED_TO_SENDER = "returned", _("Returned to the sender")
+    EXECUTION_CONFIRMED = "execution_confirmed", _("Change carried out in a system")
+    RECIPIENT_NOTIFIED = "recipient_notified", _("Recipient notified (AVG 19)")
+    RECIPIENT_SKIPPED = "recipient_skipped", _("Recipient not notified, with reason (AVG 19)")
+    RESTRICTION_RECORDED = "restricted", _("Processing restricted (AVG 18)")
+    LIFT_NOTICE_SENT = "lift_notice", _("Requester told before lifting (AVG 18(3))")
+    RESTRICTION_LIFTED = "restriction_lifted", _("Restriction lifted")
+    LINKED_CASE_STARTED = "linked_case", _("Linked case started")
+    EXPORT_MADE = "export_made", _("Structured export made (AVG 20)")
 
 
 # Audit actions that record a read, not a change; the case page lists them apart.
@@ -214,3 +227,78 @@ class ForwardScope(models.TextChoices):
 
     WHOLE = "whole", _("The whole request (this right)")
     PART = "part", _("Part of it: some data; we handle the rest")
+
+
+class ItemDecision(models.TextChoices):
+    """The outcome per item of a rectification, erasure, restriction, objection or portability
+    request (LEGAL.md 4.2-4.6: reasons per item)."""
+
+    PENDING = "pending", _("Not decided yet")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+
+
+class ItemGround(models.TextChoices):
+    """Why an item is refused; each names its legal source, which the letter repeats."""
+
+    ACCURATE = "accurate", _("The data are accurate and complete (AVG 16)")
+    LEGAL_OBLIGATION = "legal_obligation", _("Legal obligation to keep (AVG 17(3)(b))")
+    PUBLIC_TASK = "public_task", _("Needed for a public task (AVG 17(3)(b))")
+    ARCHIVING = "archiving", _("Archiving under the Archiefwet (AVG 17(3)(d))")
+    LEGAL_CLAIMS = "legal_claims", _("Legal claims (AVG 17(3)(e))")
+    NO_ERASURE_GROUND = "no_17_1", _("None of the grounds of AVG 17(1) applies")
+    NO_RESTRICTION_GROUND = "no_18_1", _("None of the grounds of AVG 18(1) applies")
+    NOT_E_OR_F = "not_e_f", _("Not based on a public task or legitimate interest (AVG 21(1))")
+    COMPELLING_GROUNDS = "compelling", _("Compelling legitimate grounds override (AVG 21(1))")
+    PUBLIC_TASK_PORTABILITY = "20_3", _("Portability does not apply to a public task (AVG 20(3))")
+    NOT_CONSENT_OR_CONTRACT = "20_1", _("Not based on consent or contract (AVG 20(1)(a))")
+    OTHER = "other", _("Other reason, given in the text")
+
+
+# The refusal grounds an officer may choose, per right.
+ITEM_GROUNDS = {
+    Right.RECTIFICATION: [ItemGround.ACCURATE, ItemGround.OTHER],
+    Right.ERASURE: [
+        ItemGround.LEGAL_OBLIGATION,
+        ItemGround.PUBLIC_TASK,
+        ItemGround.ARCHIVING,
+        ItemGround.LEGAL_CLAIMS,
+        ItemGround.NO_ERASURE_GROUND,
+        ItemGround.OTHER,
+    ],
+    Right.RESTRICTION: [ItemGround.NO_RESTRICTION_GROUND, ItemGround.OTHER],
+    Right.OBJECTION: [ItemGround.NOT_E_OR_F, ItemGround.COMPELLING_GROUNDS],
+    Right.PORTABILITY: [
+        ItemGround.PUBLIC_TASK_PORTABILITY,
+        ItemGround.NOT_CONSENT_OR_CONTRACT,
+        ItemGround.OTHER,
+    ],
+}
+
+
+class ErasureGround(models.TextChoices):
+    """AVG 17(1): why the person asks for erasure."""
+
+    NO_LONGER_NEEDED = "a", _("The data are no longer needed for their purpose (17(1)(a))")
+    CONSENT_WITHDRAWN = "b", _("I withdraw my consent (17(1)(b))")
+    OBJECTED = "c", _("I object to the processing (17(1)(c))")
+    UNLAWFUL = "d", _("The data are processed unlawfully (17(1)(d))")
+    LEGAL_OBLIGATION = "e", _("The law requires erasure (17(1)(e))")
+    CHILD = "f", _("The data were collected from me as a child online (17(1)(f))")
+
+
+class RestrictionGround(models.TextChoices):
+    """AVG 18(1)(a)-(d)."""
+
+    ACCURACY_CONTESTED = "a", _("I contest that the data are correct (18(1)(a))")
+    UNLAWFUL = "b", _("The processing is unlawful, but I do not want erasure (18(1)(b))")
+    NEEDED_FOR_CLAIMS = "c", _("You no longer need them, I do for a legal claim (18(1)(c))")
+    OBJECTION_PENDING = "d", _("I objected and you are still weighing it (18(1)(d))")
+
+
+class NotificationStatus(models.TextChoices):
+    """AVG 19: one tracked task per recipient."""
+
+    PENDING = "pending", _("To do")
+    SENT = "sent", _("Notified")
+    SKIPPED = "skipped", _("Not notified (impossible or disproportionate)")

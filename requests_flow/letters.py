@@ -22,13 +22,21 @@ from django.utils import translation
 from django.utils.html import strip_tags
 
 from organisations.services import logo_data_url
-from requests_flow.constants import Language, Outcome
+from requests_flow.constants import (
+    ItemDecision,
+    ItemGround,
+    Language,
+    NotificationStatus,
+    Outcome,
+    Right,
+)
 from requests_flow.models import AccessAnswer, Case, CaseDocument, DocumentKind
 
 logger = logging.getLogger(__name__)
 
 STYLESHEET = "letters/letter.css"
 ACCESS_TEMPLATE = "letters/access_decision.html"
+ITEMS_TEMPLATE = "letters/items_decision.html"
 REFUSAL_TEMPLATE = "letters/refusal_decision.html"
 DEFAULT_BRAND_COLOUR = "#1f4e79"
 
@@ -196,7 +204,7 @@ def decision_letter(case: Case, sent_on: datetime.date) -> bytes:
 
 def _template_for(case: Case) -> str:
     if case.outcome in (Outcome.GRANTED, Outcome.PARTLY_GRANTED):
-        return ACCESS_TEMPLATE
+        return ACCESS_TEMPLATE if case.right == Right.ACCESS else ITEMS_TEMPLATE
     if case.outcome in (Outcome.REFUSED, Outcome.NOT_HANDLED):
         return REFUSAL_TEMPLATE
     raise LetterIncomplete("The case has no outcome yet, so there is no decision to send.")
@@ -219,9 +227,6 @@ def _missing_content(case: Case, template_name: str) -> list[str]:
     missing = []
     org = case.organisation
     if template_name == ACCESS_TEMPLATE:
-        if case.right != "access":
-            # only the inzage letter exists for a grant so far: never send it for another right
-            missing.append(f"a grant letter for the right '{case.right}' (only access has one)")
         answer = _access_answer(case)
         if answer is None:
             missing.append("the AVG 15(1) answer (purposes, categories, ... automated decisions)")
@@ -235,7 +240,9 @@ def _missing_content(case: Case, template_name: str) -> list[str]:
                 missing.append(
                     "a copy of the data (AVG 15(3)): no document is shared with the requester"
                 )
-    if (
+    if template_name == ITEMS_TEMPLATE:
+        missing += _missing_item_content(case)
+    elif (
         case.outcome in (Outcome.REFUSED, Outcome.PARTLY_GRANTED, Outcome.NOT_HANDLED)
         and not case.decision_reasons.strip()
     ):
@@ -250,6 +257,44 @@ def _missing_content(case: Case, template_name: str) -> list[str]:
         if not (org.objection_address.strip() or org.address.strip()):
             missing.append("the address for a bezwaarschrift")
     return missing
+
+
+def _missing_item_content(case: Case) -> list[str]:
+    """A decision per item (LEGAL.md 4.2-4.6, 4.9): every item decided, every refusal with its
+    ground and reasons, every system done, every recipient notified or skipped with a reason,
+    and for portability the export."""
+    missing = []
+    items = list(case.items.all())
+    if not items:
+        missing.append("the items the decision is about")
+    for item in items:
+        if item.decision == ItemDecision.PENDING:
+            missing.append(f"a decision on '{item.description}'")
+        elif item.decision == ItemDecision.REFUSED and not (
+            item.legal_ground and item.reason.strip()
+        ):
+            missing.append(f"the ground and reasons for refusing '{item.description}' (Awb 3:46)")
+    for record in case.executions.filter(done_on__isnull=True).select_related("system"):
+        missing.append(f"confirmation that {record.system.name} carried out the decision")
+    for notification in case.notifications.filter(status=NotificationStatus.PENDING):
+        missing.append(f"the AVG 19 notification of {notification.recipient} (sent or skipped)")
+    if (
+        case.right == Right.PORTABILITY
+        and any(i.is_granted for i in items)
+        and not case.documents.filter(kind=DocumentKind.EXPORT).exists()
+    ):
+        missing.append("the structured export (AVG 20(1))")
+    return missing
+
+
+_ARTICLE = {
+    Right.ACCESS: "15",
+    Right.RECTIFICATION: "16",
+    Right.ERASURE: "17",
+    Right.RESTRICTION: "18",
+    Right.PORTABILITY: "20",
+    Right.OBJECTION: "21",
+}
 
 
 def _context(case: Case, sent_on: datetime.date) -> dict:
@@ -295,6 +340,15 @@ def _context(case: Case, sent_on: datetime.date) -> dict:
         "objection_address": org.objection_address.strip() or org.address.strip(),
         "is_partial": case.outcome == Outcome.PARTLY_GRANTED,
         "is_not_handled": case.outcome == Outcome.NOT_HANDLED,
+        "article": _ARTICLE.get(case.right, ""),
+        "items": list(case.items.select_related("activity")),
+        "executions": list(case.executions.select_related("system").filter(done_on__isnull=False)),
+        "notifications": list(case.notifications.exclude(status=NotificationStatus.PENDING)),
+        "export": case.documents.filter(kind=DocumentKind.EXPORT).first(),
+        # AVG 20(3): portability refused for a public task offers inzage instead (LEGAL.md 4.6)
+        "offers_access": case.right == Right.PORTABILITY
+        and case.items.filter(legal_ground=ItemGround.PUBLIC_TASK_PORTABILITY).exists(),
+        "linked_access": case.linked_cases.filter(right=Right.ACCESS).first(),
     }
 
 

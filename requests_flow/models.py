@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
-from organisations.models import Organisation
+from organisations.models import Organisation, ProcessingActivity, SourceSystem
 from requests_flow.constants import (
     AuditAction,
     AuthorityEvidence,
@@ -27,7 +27,10 @@ from requests_flow.constants import (
     IdentityMethod,
     InformationKind,
     InformationStatus,
+    ItemDecision,
+    ItemGround,
     Language,
+    NotificationStatus,
     Outcome,
     RefusalGround,
     Relation,
@@ -216,6 +219,23 @@ class Case(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    ground_asked = models.CharField(
+        _("ground the requester gives (AVG 17(1), 18(1))"), max_length=2, blank=True
+    )
+    details = models.TextField(
+        _("what the requester asks for this right"),
+        blank=True,
+        help_text=_("What to erase, restrict or port; for an objection the particular situation."),
+    )
+    linked_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="linked_cases",
+        verbose_name=_("started from case"),
+    )
+
     objects = CaseQuerySet.as_manager()
 
     class Meta:
@@ -231,6 +251,9 @@ class Case(models.Model):
             ("register_request", _("Can register a request received by post, desk or phone")),
             ("manage_decreed_days", _("Can add days decreed equal to public holidays")),
             ("record_withdrawal", _("Can record a withdrawal received by mail or phone")),
+            ("execute_change", _("Can carry out a change in a system they own")),
+            ("notify_recipients", _("Can notify recipients of a change (AVG 19)")),
+            ("manage_register", _("Can edit the processing register")),
         ]
         indexes = [
             models.Index(
@@ -255,6 +278,15 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != CaseStatus.CLOSED
+
+    @property
+    def needs_approval(self) -> bool:
+        """A second person signs off when the policy says so, and always on a refusal as
+        manifestly unfounded or excessive (AVG 12(5), LEGAL.md 4.7)."""
+        return self.organisation.approval_required or self.refusal_ground in (
+            RefusalGround.MANIFESTLY_UNFOUNDED,
+            RefusalGround.EXCESSIVE,
+        )
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         """Due on D1 means by the end of that day (LEGAL.md 1.2)."""
@@ -324,6 +356,8 @@ class DocumentKind(models.TextChoices):
     LETTER = "letter", _("Letter")
     REPLY = "reply", _("Sent by the requester")
     AUTHORITY = "authority", _("Evidence of a representative's authority")
+    EVIDENCE = "evidence", _("Evidence sent by the requester")
+    EXPORT = "export", _("Structured export (AVG 20)")
 
 
 def _document_path(instance, filename):
@@ -379,6 +413,123 @@ class AccessAnswer(models.Model):
         "source",
         "automated_decisions",
     )
+
+
+class CaseItem(models.Model):
+    """One thing a request asks about, decided on its own: a value to correct, a category to
+    erase, a processing to restrict or object to, data to port (LEGAL.md 4.2-4.6)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="items")
+    description = models.CharField(_("what"), max_length=300)
+    current_value = models.TextField(_("current value"), blank=True)
+    requested_value = models.TextField(_("requested value"), blank=True)
+    activity = models.ForeignKey(
+        ProcessingActivity,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("processing activity"),
+    )
+    evidence = models.ForeignKey(
+        CaseDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=ItemDecision.choices, default=ItemDecision.PENDING
+    )
+    legal_ground = models.CharField(
+        _("ground for refusal"), max_length=20, choices=ItemGround.choices, blank=True
+    )
+    reason = models.TextField(_("reasons"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("item")
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def is_granted(self) -> bool:
+        return self.decision == ItemDecision.GRANTED
+
+
+class ExecutionRecord(models.Model):
+    """The change a decision requires in one source system, confirmed by one of its owners
+    with the date and who did it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="executions")
+    system = models.ForeignKey(SourceSystem, on_delete=models.PROTECT, related_name="executions")
+    instruction = models.TextField(_("what to do"))
+    done_on = models.DateField(_("carried out on"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "system"], name="execution_once_per_system")
+        ]
+
+    def __str__(self):
+        return f"{self.system} ({self.case_id})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
+
+
+class RecipientNotification(models.Model):
+    """AVG 19: a recipient the data were disclosed to, notified of the change (with the date) or
+    skipped with the recorded reason why notifying is impossible or disproportionate."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.CharField(_("recipient"), max_length=300)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.PENDING,
+    )
+    sent_on = models.DateField(_("notified on"), null=True, blank=True)
+    reason = models.TextField(_("why not notified"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.recipient
+
+
+class Restriction(models.Model):
+    """AVG 18: which processing is restricted and where; lifting needs the notice first
+    (18(3))."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="restriction")
+    restricted_on = models.DateField(_("restricted on"))
+    where = models.TextField(_("where the data are flagged restricted"))
+    lift_reason = models.TextField(_("why the restriction ends"), blank=True)
+    lift_notice_sent_on = models.DateField(_("requester told on (18(3))"), null=True, blank=True)
+    lifted_on = models.DateField(_("lifted on"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self):
+        return f"restriction of case {self.case_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_on is None
 
 
 class InformationRequest(models.Model):

@@ -3,6 +3,9 @@
 from functools import partial
 
 from viewflow.workflow import flow
+from viewflow.workflow.activation import Activation
+from viewflow.workflow.exceptions import FlowRuntimeError
+from viewflow.workflow.nodes.split import SplitActivation
 
 
 class FourEyesView(flow.View):
@@ -38,3 +41,50 @@ def _deadline_delay(moment, activation):
 
     case = Case.objects.select_related("organisation").get(pk=activation.process.case_id)
     return clock.timer_moment(case, moment)
+
+
+class FanOutActivation(SplitActivation):
+    @Activation.status.super()
+    def activate(self):
+        for node, cond, data_source in self.flow_task._branches:
+            if cond and not cond(self):
+                continue
+            if data_source is None:
+                self.next_tasks.append((node, None))
+            else:
+                self.next_tasks.extend((node, item) for item in data_source(self))
+        if not self.next_tasks:
+            raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
+
+
+class FanOut(flow.Split):
+    """A parallel split that creates one task per item of `data_source(activation)`, each with
+    the item as `task.data` (viewflow documents `data_source` for Split; 2.4.0 does not
+    implement it). Follow it with a `flow.Join()`; `.Next(join, case=...)` for "no items"."""
+
+    activation_class = FanOutActivation
+
+    def Next(self, node, case=None, data_source=None):  # noqa: N802 - viewflow's fluent API
+        self._activate_next.append((node, case, data_source))
+        return self
+
+
+class SystemOwnerView(flow.View):
+    """A task about one source system (`task.data["system_id"]`): only that system's owners may
+    take it; a system without owners can be taken by any system owner."""
+
+    def can_assign(self, user, task):
+        return super().can_assign(user, task) and _owns_system(user, task)
+
+    def can_execute(self, user, task):
+        return super().can_execute(user, task) and _owns_system(user, task)
+
+
+def _owns_system(user, task) -> bool:
+    from organisations.models import SourceSystem
+
+    system = SourceSystem.objects.filter(pk=(task.data or {}).get("system_id")).first()
+    if system is None:
+        return False
+    owners = list(system.owners.values_list("pk", flat=True))
+    return user.pk in owners or not owners

@@ -97,7 +97,7 @@ class RequestFlowBase:
     )
 
     approval_required = (
-        flow.If(lambda act: case_of(act).organisation.approval_required)
+        flow.If(lambda act: case_of(act).needs_approval)
         .Annotation(title=_("Approval required?"))
         .Then(this.approve)
         .Else(this.send_decision)

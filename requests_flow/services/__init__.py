@@ -12,6 +12,7 @@ from requests_flow.services.assessment import (
     assess_case,
     assign_task,
     log_answer_download,
+    refuse_as_manifestly_unfounded,
 )
 from requests_flow.services.clock import (
     add_decreed_day,
@@ -23,6 +24,11 @@ from requests_flow.services.clock import (
     refresh_deadlines,
     request_information,
     send_deadline_reminder,
+)
+from requests_flow.services.combined import (
+    identity_suffices,
+    share_identity_with_siblings,
+    share_verified_identity,
 )
 from requests_flow.services.decisions import (
     access_answer_defaults,
@@ -54,8 +60,28 @@ from requests_flow.services.intake import (
     confirm_email,
     submit_request,
 )
+from requests_flow.services.items import (
+    Assessment,
+    ItemDecisionInput,
+    ItemInput,
+    add_case_items,
+    assess_items,
+    assessment_defaults,
+    confirm_execution,
+    draft_items_decision,
+    execution_items,
+    notification_items,
+    record_notification,
+    refused_reasons,
+)
+from requests_flow.services.portability import (
+    make_portability_export,
+    portability_export,
+    start_linked_access_case,
+)
 from requests_flow.services.reads import log_case_view, log_document_view
 from requests_flow.services.registration import register_request
+from requests_flow.services.restriction import lift_restriction, send_lift_notice
 from requests_flow.services.status import send_status_link
 from requests_flow.services.triage import (
     mark_not_avg_request,
@@ -81,6 +107,27 @@ __all__ = [
     "remind_unconfirmed_forwardings",
     "report_forwarding_answer",
     "return_to_sender",
+    "Assessment",
+    "ItemDecisionInput",
+    "ItemInput",
+    "add_case_items",
+    "assess_items",
+    "assessment_defaults",
+    "confirm_execution",
+    "draft_items_decision",
+    "execution_items",
+    "identity_suffices",
+    "lift_restriction",
+    "make_portability_export",
+    "notification_items",
+    "portability_export",
+    "record_notification",
+    "refuse_as_manifestly_unfounded",
+    "refused_reasons",
+    "send_lift_notice",
+    "share_identity_with_siblings",
+    "share_verified_identity",
+    "start_linked_access_case",
     "add_decreed_day",
     "escalate_deadline",
     "expire_information_request",

@@ -86,3 +86,30 @@ def assign_task(*, task, actor) -> None:
         actor=actor,
         details=str(task.flow_task.task_title or task.flow_task),
     )
+
+
+@transaction.atomic
+def refuse_as_manifestly_unfounded(*, case: Case, actor, excessive: bool, reasons: str) -> None:
+    """AVG 12(5): refuse a manifestly unfounded or excessive request. Read narrowly: the
+    organisation carries the proof, so written reasons are required, and the refusal always
+    goes to a second person for sign-off (`Case.needs_approval`, LEGAL.md 4.7)."""
+    from django.utils.translation import gettext as _
+
+    from requests_flow.services._common import ServiceError
+
+    if not reasons.strip():
+        raise ServiceError(_("Write down why the request is manifestly unfounded or excessive."))
+    case.is_avg_request = True
+    case.assessment_note = reasons
+    case.outcome = Outcome.REFUSED
+    case.refusal_ground = (
+        RefusalGround.EXCESSIVE if excessive else RefusalGround.MANIFESTLY_UNFOUNDED
+    )
+    case.decision_reasons = reasons
+    _move(
+        case,
+        CaseStatus.DRAFTING,
+        AuditAction.ASSESSED,
+        actor=actor,
+        details=str(RefusalGround(case.refusal_ground).label),
+    )

@@ -89,7 +89,7 @@ def _finish_draft(case, actor):
     case.drafted_by = actor
     case.approved_by = None
     case.approval_note = ""
-    target = CaseStatus.APPROVAL if case.organisation.approval_required else case.status
+    target = CaseStatus.APPROVAL if case.needs_approval else case.status
     _move(
         case,
         target,

@@ -149,6 +149,8 @@ def verify_identity(
     if _delete_id_copies(request_obj):
         details.append(_("the masked ID copy was deleted"))
     if established:
+        from requests_flow.services.combined import share_identity_with_siblings
+
         _move(
             case,
             CaseStatus.ASSESSMENT,
@@ -156,6 +158,8 @@ def verify_identity(
             actor=actor,
             details="; ".join(details),
         )
+        # verified once, valid for every case of the dossier it suffices for (issue 3)
+        share_identity_with_siblings(case=case, actor=actor)
     else:
         case.outcome = Outcome.NOT_HANDLED
         case.refusal_ground = RefusalGround.IDENTITY_NOT_ESTABLISHED

@@ -4,11 +4,13 @@ No account is needed: what a requester may see is reached through signed, expiri
 (requests_flow.links). None of these pages needs JavaScript.
 """
 
+import contextlib
 import re
 from functools import wraps
 
 from django.conf import settings
 from django.core import signing
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -22,6 +24,7 @@ from requests_flow import deadlines, links, services
 from requests_flow.constants import InformationStatus
 from requests_flow.flows import FLOW_FOR_RIGHT
 from requests_flow.forms import IdCopyReplyForm, NewLinkForm, RequestForm, reply_form_class
+from requests_flow.item_forms import RightDetailsForm
 from requests_flow.models import Case, CaseDocument, DocumentKind, InformationRequest, Request
 
 SUBMITTED_SALT = "avgflow.submitted"
@@ -62,7 +65,15 @@ def request_form(request, slug):
     available = offered_rights(organisation)
     if request.method == "POST" and available:
         form = RequestForm(request.POST, request.FILES, available_rights=available)
-        if form.is_valid():
+        # what the form asks per right (items, grounds, evidence): issue 3
+        details = RightDetailsForm(
+            request.POST, request.FILES, available_rights=available, prefix="details"
+        )
+        if (
+            form.is_valid()
+            and details.is_valid()
+            and details.validate_for(form.cleaned_data["rights"])
+        ):
             data = form.cleaned_data
             own = services.Requester(
                 name=data["name"],
@@ -93,26 +104,33 @@ def request_form(request, slug):
                     city=data["subject_city"],
                     relation=data["relation"],
                 )
-            request_obj = services.submit_request(
-                organisation=organisation,
-                rights=data["rights"],
-                requester=own,
-                description=data["description"],
-                language=data["language"],
-                idempotency_key=data["idempotency_key"],
-                representative=representative,
-                authority_evidence=data["authority_files"],
-            )
+            per_right = {right: details.details_for(right) for right in data["rights"]}
+            per_right = {right: kw for right, kw in per_right.items() if any(kw.values())}
+            # one transaction for the request and its details; none needed without details
+            with transaction.atomic() if per_right else contextlib.nullcontext():
+                request_obj = services.submit_request(
+                    organisation=organisation,
+                    rights=data["rights"],
+                    requester=own,
+                    description=data["description"],
+                    language=data["language"],
+                    idempotency_key=data["idempotency_key"],
+                    representative=representative,
+                    authority_evidence=data["authority_files"],
+                )
+                for case in request_obj.cases.filter(right__in=list(per_right)):
+                    services.add_case_items(case=case, **per_right[case.right])
             token = signing.dumps(request_obj.pk, salt=SUBMITTED_SALT)
             return redirect("public:submitted", token=token)
     else:
         form = RequestForm(
             available_rights=available, initial={"language": translation.get_language()[:2]}
         )
+        details = RightDetailsForm(available_rights=available, prefix="details")
     return render(
         request,
         "public/request_form.html",
-        {"form": form, "organisation": organisation, "available": available},
+        {"form": form, "details": details, "organisation": organisation, "available": available},
     )
 
 
