@@ -80,8 +80,26 @@ def queue(request):
         )
         .order_by("process__caseprocess__case__legal_due_on", "pk")
     )
+    if "requests_flow.execute_change" in permissions:
+        tasks = tasks.exclude(
+            Q(owner_permission="requests_flow.execute_change")
+            & ~Q(data__system_id__in=_systems_for(request.user))
+        )
     return render(
         request, "officer/task_list.html", {"page": _page(request, tasks), "tab": "queue"}
+    )
+
+
+def _systems_for(user) -> list[int]:
+    """The systems whose execution tasks `user` may take: those they own, and those of their
+    organisation that have no owner yet."""
+    from organisations.models import SourceSystem
+
+    return list(
+        SourceSystem.objects.filter(organisation_id=user.membership.organisation_id)
+        .filter(Q(owners=user) | Q(owners=None))
+        .values_list("pk", flat=True)
+        .distinct()
     )
 
 

@@ -1,0 +1,363 @@
+"""Rectificatie (AVG 16) walked through HTTP: the form's items, assessment per item, execution
+per system by its owners, AVG 19 per recipient, the decision letter."""
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from notifications.models import OutboxMessage
+from organisations.constants import Role
+from organisations.models import SourceSystem
+from requests_flow import services
+from requests_flow.constants import CaseStatus, ItemDecision, NotificationStatus, Outcome
+from requests_flow.flows import RectificationFlow
+from requests_flow.models import CaseItem
+from tests.domain_fixtures import _staff, login
+from tests.requests_flow.items_helpers import (
+    PDF_BYTES,
+    assessment_form,
+    do_task,
+    letter_text,
+    open_task,
+    public_submit,
+    set_row,
+    systems,
+    take,
+)
+
+pytestmark = pytest.mark.django_db
+
+CVS = "Cliëntvolgsysteem (CVS)"
+DMS = "Documentbeheersysteem (DMS)"
+
+
+@pytest.fixture
+def owners(werkse, system_owner):
+    """sam owns the CVS, sanne the DMS."""
+    sanne = _staff(werkse, "sanne", Role.SYSTEM_OWNER)
+    SourceSystem.objects.get(organisation=werkse, name=CVS).owners.add(system_owner)
+    SourceSystem.objects.get(organisation=werkse, name=DMS).owners.add(sanne)
+    return system_owner, sanne
+
+
+def submit_rectification(client, werkse, rows=1):
+    evidence = io.BytesIO(PDF_BYTES)
+    evidence.name = "huurcontract.pdf"
+    fields = {"details-evidence": [evidence]}
+    values = [
+        ("Adres", "Oude Delft 1", "Nieuwe Langendijk 2"),
+        ("Geboortedatum", "1 mei 1980", "1 mei 1981"),
+    ]
+    for n, (what, current, correct) in enumerate(values[:rows]):
+        fields.update(
+            {
+                f"details-item_{n}_what": what,
+                f"details-item_{n}_current": current,
+                f"details-item_{n}_correct": correct,
+            }
+        )
+    request_obj = public_submit(client, werkse, ["rectification"], **fields)
+    services.confirm_email(request_obj)
+    return request_obj.cases.get()
+
+
+def verify(client, case):
+    do_task(
+        client,
+        case,
+        RectificationFlow.verify_identity,
+        {"method": "held_data", "established": "yes", "note": ""},
+    )
+
+
+def test_form_stores_items_and_evidence(client, werkse):
+    # AVG 16, LEGAL.md 4.2: current and requested value per item, and the evidence
+    case = submit_rectification(client, werkse, rows=2)
+    items = list(case.items.order_by("pk"))
+    assert [(i.current_value, i.requested_value) for i in items] == [
+        ("Oude Delft 1", "Nieuwe Langendijk 2"),
+        ("1 mei 1980", "1 mei 1981"),
+    ]
+    assert items[0].evidence.title == "huurcontract.pdf"
+    assert not items[0].evidence.shared_with_requester
+
+
+def test_form_needs_the_correct_value(client, werkse):
+    # AVG 16: a correction request says what the data should say
+    url = reverse("public:request_form", args=[werkse.slug])
+    key = client.get(url).context["form"]["idempotency_key"].value()
+    response = client.post(
+        url,
+        {
+            "rights": ["rectification"],
+            "name": "Anna",
+            "email": "anna@example.org",
+            "relation": "client",
+            "language": "nl",
+            "idempotency_key": str(key),
+        },
+    )
+    assert response.status_code == 200
+    assert 'href="#id_details-item_0_correct"' in response.content.decode()
+
+
+def test_full_grant_with_execution_per_system_and_avg19(client, werkse, officer, colleague, owners):
+    # AVG 16, AVG 19, LEGAL.md 4.9: one task per system for its owners, one per recipient
+    sam, sanne = owners
+    case = submit_rectification(client, werkse)
+    login(client, officer)
+    verify(client, case)
+    data, rows = assessment_form(client, case, RectificationFlow.assess)
+    assert rows[0]["requested_value"] == "Nieuwe Langendijk 2"
+    set_row(data, 0, decision="granted")
+    data["systems"] = systems(werkse, CVS, DMS)
+    data["recipients"] = "Gemeente Delft (Werk en Inkomen)\nUWV\nSVB"
+    response = do_task(client, case, RectificationFlow.assess, data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert case.status == CaseStatus.EXECUTION
+    execute_tasks = case.process.task_set.filter(flow_task=RectificationFlow.execute)
+    assert execute_tasks.count() == 2
+
+    # the privacy officer has no execute permission; each owner sees only their own system
+    cvs, dms = (SourceSystem.objects.get(organisation=werkse, name=n) for n in (CVS, DMS))
+    cvs_task = open_task(case, RectificationFlow.execute, system_id=cvs.pk)
+    dms_task = open_task(case, RectificationFlow.execute, system_id=dms.pk)
+    assert client.get(reverse("officer:task", args=[cvs_task.pk])).status_code == 403
+    client.logout()
+    login(client, sam)
+    queue = client.get(reverse("officer:queue")).content.decode()
+    assert reverse("officer:task", args=[cvs_task.pk]) in queue
+    assert reverse("officer:task", args=[dms_task.pk]) not in queue
+    assert client.get(reverse("officer:task", args=[dms_task.pk])).status_code == 403
+    page = client.get(reverse("officer:task", args=[cvs_task.pk]))
+    assert page.status_code == 200
+    take(client, cvs_task)
+    page = client.get(reverse("officer:task", args=[cvs_task.pk])).content.decode()
+    assert "Nieuwe Langendijk 2" in page
+    response = do_task(
+        client, case, RectificationFlow.execute, {"done_on": "2026-03-10"}, system_id=cvs.pk
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("officer:inbox")
+    client.logout()
+    login(client, sanne)
+    do_task(client, case, RectificationFlow.execute, {"done_on": "2026-03-11"}, system_id=dms.pk)
+    records = {r.system.name: r for r in case.executions.all()}
+    assert records[CVS].done_by == sam and records[DMS].done_by == sanne
+    assert str(records[DMS].done_on) == "2026-03-11"
+    client.logout()
+
+    # AVG 19: one task per recipient; one is skipped with a recorded reason
+    login(client, officer)
+    notifications = {n.recipient: n for n in case.notifications.all()}
+    assert set(notifications) == {"Gemeente Delft (Werk en Inkomen)", "UWV", "SVB"}
+    for name in ("Gemeente Delft (Werk en Inkomen)", "UWV"):
+        do_task(
+            client,
+            case,
+            RectificationFlow.notify,
+            {"outcome": "sent", "sent_on": "2026-03-12"},
+            notification_id=notifications[name].pk,
+        )
+    response = do_task(
+        client,
+        case,
+        RectificationFlow.notify,
+        {"outcome": "skipped", "reason": ""},
+        notification_id=notifications["SVB"].pk,
+    )
+    assert response.status_code == 200  # a skip needs its reason
+    reason = "De SVB kreeg alleen uw naam, niet uw adres."
+    do_task(
+        client,
+        case,
+        RectificationFlow.notify,
+        {"outcome": "skipped", "reason": reason},
+        notification_id=notifications["SVB"].pk,
+    )
+    svb = case.notifications.get(recipient="SVB")
+    assert svb.status == NotificationStatus.SKIPPED and svb.reason == reason
+    assert case.status == CaseStatus.EXECUTION or case.status == CaseStatus.DRAFTING
+
+    do_task(client, case, RectificationFlow.draft_decision, {"remarks": ""})
+    assert case.status == CaseStatus.APPROVAL
+    client.logout()
+    login(client, colleague)
+    do_task(client, case, RectificationFlow.approve, {"decision": "approve", "note": ""})
+    assert case.status == CaseStatus.CLOSED and case.outcome == Outcome.GRANTED
+    text = letter_text(case)
+    for expected in (
+        "Nieuwe Langendijk 2",
+        "toegewezen",
+        CVS,
+        "UWV",
+        "De SVB kreeg alleen uw naam",  # AVG 19: the skipped recipient and why
+        "artikel 19 AVG",
+        "Autoriteit Persoonsgegevens",  # AVG 12(4), 77
+        "bezwaarschrift",  # Awb 6:7
+    ):
+        assert expected in text, expected
+    assert OutboxMessage.objects.filter(template="decision_ready", case=case).exists()
+
+
+def test_partial_refusal_gives_reasons_per_item(client, werkse, officer, colleague, owners):
+    # AVG 16, Awb 3:46: the refused item carries its ground and reasons into the letter
+    case = submit_rectification(client, werkse, rows=2)
+    login(client, officer)
+    verify(client, case)
+    data, _rows = assessment_form(client, case, RectificationFlow.assess)
+    set_row(data, 0, decision="granted")
+    set_row(data, 1, decision="refused", legal_ground="accurate", reason="")
+    data["systems"] = systems(werkse, CVS)
+    data["recipients"] = ""
+    response = do_task(client, case, RectificationFlow.assess, data)
+    assert response.status_code == 200  # a refused item needs its reasons
+    assert not CaseItem.objects.filter(case=case).exclude(decision=ItemDecision.PENDING).exists()
+    reason = "Uw geboortedatum staat zo in de Basisregistratie Personen."
+    set_row(data, 1, decision="refused", legal_ground="accurate", reason=reason)
+    do_task(client, case, RectificationFlow.assess, data)
+    assert case.outcome == Outcome.PARTLY_GRANTED
+    client.logout()
+    login(client, owners[0])
+    do_task(client, case, RectificationFlow.execute, {"done_on": "2026-03-10"})
+    client.logout()
+    login(client, officer)
+    # no recipients: the AVG 19 fan-out goes straight on to the draft
+    do_task(client, case, RectificationFlow.draft_decision, {"remarks": "Excuses voor de fout."})
+    client.logout()
+    login(client, colleague)
+    do_task(client, case, RectificationFlow.approve, {"decision": "approve", "note": ""})
+    assert case.outcome == Outcome.PARTLY_GRANTED
+    text = letter_text(case)
+    assert "gedeeltelijk toe" in text
+    assert "Basisregistratie Personen" in text
+    assert "De gegevens zijn juist en volledig" in text or "accurate" in text
+    assert "Excuses voor de fout." in text
+
+
+def test_refusal_of_every_item_goes_to_the_refusal(client, werkse, officer, colleague):
+    # AVG 16, Awb 3:46: nothing granted: no execution, a refusal with the reasons per item
+    case = submit_rectification(client, werkse)
+    login(client, officer)
+    verify(client, case)
+    data, _rows = assessment_form(client, case, RectificationFlow.assess)
+    reason = "Het adres klopt met de Basisregistratie Personen."
+    set_row(data, 0, decision="refused", legal_ground="accurate", reason=reason)
+    data["systems"] = []
+    do_task(client, case, RectificationFlow.assess, data)
+    assert case.outcome == Outcome.REFUSED
+    assert not case.executions.exists()
+    assert not case.process.task_set.filter(flow_task=RectificationFlow.execute).exists()
+    task = take(client, open_task(case, RectificationFlow.draft_refusal))
+    form = client.get(reverse("officer:task", args=[task.pk])).context["form"]
+    assert reason in form["reasons"].value()  # pre-filled from the items
+    do_task(client, case, RectificationFlow.draft_refusal, {"reasons": form["reasons"].value()})
+    client.logout()
+    login(client, colleague)
+    do_task(client, case, RectificationFlow.approve, {"decision": "approve", "note": ""})
+    text = letter_text(case)
+    assert "Wij wijzen uw verzoek af" in text
+    assert "Basisregistratie Personen" in text
+    assert "afgewezen" in text
+    assert "Autoriteit Persoonsgegevens" in text and "bezwaarschrift" in text
+
+
+def test_granted_items_need_a_system(client, werkse, officer):
+    # LEGAL.md 4.2: a granted correction is carried out somewhere
+    case = submit_rectification(client, werkse)
+    login(client, officer)
+    verify(client, case)
+    data, _rows = assessment_form(client, case, RectificationFlow.assess)
+    set_row(data, 0, decision="granted")
+    data["systems"] = []
+    response = do_task(client, case, RectificationFlow.assess, data)
+    assert response.status_code == 200
+    assert case.status == CaseStatus.ASSESSMENT
+
+
+def _bring_to(client, case, node, officer, werkse):
+    login(client, officer)
+    if node is RectificationFlow.verify_identity:
+        return
+    verify(client, case)
+    if node is RectificationFlow.assess:
+        return
+    data, _rows = assessment_form(client, case, RectificationFlow.assess)
+    if node is RectificationFlow.draft_refusal:
+        set_row(data, 0, decision="refused", legal_ground="accurate", reason="Klopt.")
+        do_task(client, case, RectificationFlow.assess, data)
+        return
+    set_row(data, 0, decision="granted")
+    data["systems"] = systems(werkse, CVS)
+    data["recipients"] = "UWV"
+    do_task(client, case, RectificationFlow.assess, data)
+    if node is RectificationFlow.execute:
+        return
+    owner = _staff(werkse, "sem", Role.SYSTEM_OWNER)
+    SourceSystem.objects.get(organisation=werkse, name=CVS).owners.add(owner)
+    client.logout()
+    login(client, owner)
+    do_task(client, case, RectificationFlow.execute, {"done_on": "2026-03-10"})
+    client.logout()
+    login(client, officer)
+    if node is RectificationFlow.notify:
+        return
+    do_task(client, case, RectificationFlow.notify, {"outcome": "sent", "sent_on": "2026-03-12"})
+    if node is RectificationFlow.draft_decision:
+        return
+    do_task(client, case, RectificationFlow.draft_decision, {"remarks": ""})
+
+
+HUMAN_NODES = [
+    RectificationFlow.verify_identity,
+    RectificationFlow.assess,
+    RectificationFlow.notify,
+    RectificationFlow.draft_decision,
+    RectificationFlow.draft_refusal,
+    RectificationFlow.approve,
+]
+
+
+@pytest.mark.parametrize("node", HUMAN_NODES, ids=lambda n: n.name)
+def test_wrong_role_on_every_task(
+    client, werkse, node, officer, system_owner, other_officer, outsider
+):
+    # DESIGN rule 8: same organisation without permission 403, other organisation and outsiders
+    # 404, anonymous to login
+    case = submit_rectification(client, werkse)
+    _bring_to(client, case, node, officer, werkse)
+    client.logout()
+    task = open_task(case, node)
+    url = reverse("officer:task", args=[task.pk])
+    assign_url = reverse("officer:task_assign", args=[task.pk])
+    assert "/accounts/login/" in client.get(url)["Location"]
+    for user, expected in ((system_owner, 403), (other_officer, 404), (outsider, 404)):
+        login(client, user)
+        assert client.get(url).status_code == expected, (user, url)
+        assert client.post(assign_url).status_code == expected, (user, assign_url)
+        client.logout()
+    task.refresh_from_db()
+    assert task.owner_id is None
+
+
+def test_wrong_role_on_the_execution_task(client, werkse, officer, owners, other_officer, outsider):
+    # DESIGN rule 8: the execution task is for the system's owners only; a privacy officer of
+    # the same organisation gets 403, another system's owner 403, others 404
+    sam, sanne = owners
+    case = submit_rectification(client, werkse)
+    _bring_to(client, case, RectificationFlow.execute, officer, werkse)
+    client.logout()
+    task = open_task(case, RectificationFlow.execute)
+    url = reverse("officer:task", args=[task.pk])
+    for user, expected in ((officer, 403), (sanne, 403), (other_officer, 404), (outsider, 404)):
+        login(client, user)
+        assert client.get(url).status_code == expected, user
+        assert client.post(reverse("officer:task_assign", args=[task.pk])).status_code in (
+            expected,
+            302,
+        )
+        client.logout()
+    task.refresh_from_db()
+    assert task.owner_id is None
+    login(client, sam)
+    assert client.get(url).status_code == 200
