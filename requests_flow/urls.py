@@ -37,6 +37,7 @@ officer_patterns = (
         path("wachtrij/", officer.queue, name="queue"),
         path("zaken/<int:pk>/", officer.case_detail, name="case"),
         path("zaken/<int:pk>/stroom.svg", officer.case_chart, name="case_chart"),
+        path("zaken/<int:pk>/inzage-starten/", officer.offer_access, name="case_offer_access"),
         path("documenten/<int:pk>/", officer.document_download, name="document"),
         path("identiteitsbewijs/<int:pk>/", officer.id_copy_view, name="id_copy"),
         path(

@@ -88,3 +88,20 @@ def _owns_system(user, task) -> bool:
         return False
     owners = list(system.owners.values_list("pk", flat=True))
     return user.pk in owners or not owners
+
+
+def stop_deadline_watch(activation) -> None:
+    """The decision has been sent: cancel the deadline watch's timers, which have nothing left
+    to watch, while the flow goes on (a restriction stays in force until it is lifted)."""
+    from viewflow.workflow.status import STATUS
+
+    watch = [
+        node
+        for node in activation.flow_class._nodes_by_name.values()
+        if isinstance(node, DeadlineTimer)
+    ]
+    pending = activation.process.task_set.filter(flow_task__in=watch).exclude(
+        status__in=[STATUS.DONE, STATUS.CANCELED]
+    )
+    for task in pending:
+        task.flow_task.activation_class(task).cancel()

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organisations.constants import LegalBasis
 from organisations.models import SourceSystem
 from requests_flow.constants import (
     ITEM_GROUNDS,
@@ -137,18 +138,19 @@ def register_activities(case: Case):
     return matching or list(activities)
 
 
-def default_decision(case: Case, activity) -> tuple[str, str]:
-    """The decision and ground a register line suggests for this right: its retention rule for
-    erasure (17(3)), its legal basis for objection (21(1)) and portability (20)."""
+def default_decision(case: Case, activity) -> tuple[str, str, str]:
+    """The decision, ground and reasons a register line suggests for this right: its retention
+    rule for erasure (17(3)), its legal basis for objection (21(1)) and portability (20)."""
+    basis = str(activity.get_legal_basis_display())
     if case.right == Right.ERASURE and activity.erasure_exception:
-        return ItemDecision.REFUSED, activity.erasure_exception
+        return ItemDecision.REFUSED, activity.erasure_exception, activity.retention
     if case.right == Right.OBJECTION and not activity.public_task_or_legitimate_interest:
-        return ItemDecision.REFUSED, ItemGround.NOT_E_OR_F
+        return ItemDecision.REFUSED, ItemGround.NOT_E_OR_F, basis
     if case.right == Right.PORTABILITY and not activity.portable:
-        if activity.legal_basis == "6_1_e":
-            return ItemDecision.REFUSED, ItemGround.PUBLIC_TASK_PORTABILITY
-        return ItemDecision.REFUSED, ItemGround.NOT_CONSENT_OR_CONTRACT
-    return ItemDecision.GRANTED, ""
+        if activity.legal_basis == LegalBasis.PUBLIC_TASK:
+            return ItemDecision.REFUSED, ItemGround.PUBLIC_TASK_PORTABILITY, basis
+        return ItemDecision.REFUSED, ItemGround.NOT_CONSENT_OR_CONTRACT, basis
+    return ItemDecision.GRANTED, "", ""
 
 
 def assessment_defaults(case: Case) -> dict:
@@ -173,14 +175,14 @@ def assessment_defaults(case: Case) -> dict:
         for activity in activities:
             if activity.pk in decided_activities or case.items.filter(activity=activity).exists():
                 continue
-            decision, ground = default_decision(case, activity)
+            decision, ground, reason = default_decision(case, activity)
             rows.append(
                 {
                     "activity_id": activity.pk,
-                    "description": f"{activity.name}: {activity.data_categories}",
+                    "description": f"{activity.name}: {activity.data_categories}"[:300],
                     "decision": decision,
                     "legal_ground": ground,
-                    "reason": "",
+                    "reason": reason,
                 }
             )
     granted_activities = [

@@ -21,8 +21,8 @@ from viewflow.workflow.status import STATUS
 
 from accounts.services import second_factor_redirect
 from requests_flow import deadlines, services
-from requests_flow.constants import READ_ACTIONS, InformationStatus
-from requests_flow.models import Case, CaseDocument, IdDocumentCopy, tasks_visible_to
+from requests_flow.constants import READ_ACTIONS, InformationStatus, ItemGround, Right
+from requests_flow.models import Case, CaseDocument, IdDocumentCopy, Restriction, tasks_visible_to
 from requests_flow.services.forwarding import ROUTABLE_STATUSES
 from requests_flow.services.identity import may_view_id_copy
 
@@ -137,6 +137,14 @@ def case_detail(request, pk):
         "id_copies_waiting": case.id_copies.count(),
         "findings": case.findings.all(),
         "answer": getattr(case, "access_answer", None),
+        "items": case.items.select_related("activity"),
+        "executions": case.executions.select_related("system", "done_by"),
+        "notifications": case.notifications.all(),
+        "restriction": Restriction.objects.filter(case=case).first(),
+        "can_offer_access": case.right == Right.PORTABILITY
+        and case.items.filter(legal_ground=ItemGround.PUBLIC_TASK_PORTABILITY).exists()
+        and not case.linked_cases.filter(right=Right.ACCESS).exists()
+        and request.user.has_perm("requests_flow.assess_request"),
         "forwardings": case.forwardings.select_related("letter", "notice"),
         "siblings": case.request.cases.exclude(pk=case.pk).order_by("pk"),
         "can_route": case.status in ROUTABLE_STATUSES
@@ -311,3 +319,20 @@ def register_request(request):
             )
             return redirect("officer:case", request_obj.cases.order_by("pk").first().pk)
     return render(request, "officer/register_request.html", {"form": form, "tab": "register"})
+
+
+@officer_required
+@require_POST
+def offer_access(request, pk):
+    """AVG 20(3): portability refused for a public task; one click starts the inzage case for
+    the same person, linked, with the original receipt date (LEGAL.md 4.6)."""
+    case = _case_for(request, pk)
+    if not request.user.has_perm("requests_flow.assess_request"):
+        raise PermissionDenied
+    try:
+        access = services.start_linked_access_case(case=case, actor=request.user)
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("officer:case", case.pk)
+    messages.success(request, _("Access case started for the same person."))
+    return redirect("officer:case", access.pk)
