@@ -279,7 +279,7 @@ ItemDecisionFormSet = forms.formset_factory(ItemDecisionForm, extra=0)
 
 class ExecuteForm(forms.Form):
     done_on = forms.DateField(
-        label=_("Carried out on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Carried out on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     note = forms.CharField(
         label=_("Note (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -303,7 +303,9 @@ class NotifyRecipientForm(forms.Form):
         widget=forms.RadioSelect,
     )
     sent_on = forms.DateField(
-        label=_("Notified on"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+        label=_("Notified on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=False,
     )
     reason = forms.CharField(
         label=_("Why not (AVG 19)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
