@@ -317,7 +317,7 @@ def save_processing_activity(*, actor, activity):
             if before.organisation_id != activity.organisation_id:
                 raise PermissionDenied
             changed = [
-                str(field.verbose_name)
+                field.name
                 for field in ProcessingActivity._meta.concrete_fields
                 if getattr(before, field.attname) != getattr(activity, field.attname)
             ]

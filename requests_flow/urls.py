@@ -1,7 +1,7 @@
 from django.urls import path
 
 from accounts import views as accounts
-from requests_flow.views import clock, forwarding, officer, organisation, public, triage
+from requests_flow.views import clock, forwarding, officer, organisation, public, register, triage
 
 public_patterns = (
     [
@@ -71,6 +71,9 @@ officer_patterns = (
             organisation.forward_target,
             name="forward_target",
         ),
+        path("beheer/register/", register.register_list, name="register"),
+        path("beheer/register/nieuw/", register.register_edit, name="register_add"),
+        path("beheer/register/<int:pk>/", register.register_edit, name="register_edit"),
     ],
     "officer",
 )
