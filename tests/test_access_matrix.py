@@ -63,6 +63,13 @@ MATRIX = {
     "officer:login_log": Row(owner="fg", scoped=False, no_permission="officer"),
     "officer:password_change": Row(scoped=False, no_permission=""),
     "officer:recovery_codes": Row(scoped=False, no_permission=""),
+    "officer:case_offer_access": Row(kwargs=case_id, post_only=True),
+    # the processing register (AVG 30): the FG keeps it
+    "officer:register": Row(owner="fg", scoped=False, no_permission="officer"),
+    "officer:register_add": Row(owner="fg", scoped=False, no_permission="officer"),
+    "officer:register_edit": Row(
+        kwargs=lambda seeded: {"pk": seeded["activity"].pk}, owner="fg", no_permission="officer"
+    ),
     "officer:triage": Row(scoped=False),
     "officer:triage_detail": Row(kwargs=lambda seeded: {"pk": seeded["inbound"].pk}),
     # routing a case (issue 6): forward, return to sender, record a transferred case's answer
@@ -254,6 +261,7 @@ def seeded(access_case, officer):
         "inbound": inbound,
         "attachment": attachment,
         "id_copy": id_copy,
+        "activity": access_case.organisation.processing_activities.first(),
     }
 
 

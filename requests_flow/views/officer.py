@@ -12,7 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from viewflow.workflow import chart
@@ -322,13 +327,15 @@ def register_request(request):
 
 
 @officer_required
-@require_POST
 def offer_access(request, pk):
     """AVG 20(3): portability refused for a public task; one click starts the inzage case for
-    the same person, linked, with the original receipt date (LEGAL.md 4.6)."""
+    the same person, linked, with the original receipt date (LEGAL.md 4.6). POST only; the
+    scope and permission are checked first, so a GET tells nobody more than a POST would."""
     case = _case_for(request, pk)
     if not request.user.has_perm("requests_flow.assess_request"):
         raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         access = services.start_linked_access_case(case=case, actor=request.user)
     except services.ServiceError as exc:

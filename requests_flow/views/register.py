@@ -71,13 +71,13 @@ def register_list(request):
 
 @officer_required
 def register_edit(request, pk=None):
-    _require_register_permission(request.user)
     organisation = request.user.membership.organisation
     if pk is None:
         activity = ProcessingActivity(organisation=organisation)
     else:
-        # scoped to the FG's own organisation: another organisation's line answers 404
+        # scoped to the user's own organisation first: another organisation's line answers 404
         activity = get_object_or_404(organisation.processing_activities, pk=pk)
+    _require_register_permission(request.user)
     form = ProcessingActivityForm(request.POST or None, instance=activity)
     if request.method == "POST" and form.is_valid():
         save_processing_activity(actor=request.user, activity=form.save(commit=False))
