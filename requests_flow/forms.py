@@ -159,6 +159,12 @@ class RequestForm(forms.Form):
 
 
 ASK = "ask"
+# AVG 12(5): refuse as manifestly unfounded or excessive, with reasons and a second person
+UNFOUNDED, EXCESSIVE = "unfounded", "excessive"
+MANIFESTLY_UNFOUNDED_CHOICES = [
+    (UNFOUNDED, _("Manifestly unfounded (AVG 12(5)): refuse, a second person signs off")),
+    (EXCESSIVE, _("Excessive (AVG 12(5)): refuse, a second person signs off")),
+]
 
 
 class InformationRequestFields(forms.Form):
@@ -362,7 +368,11 @@ def sniff_content_type(uploaded) -> str | None:
 class AssessForm(InformationRequestFields):
     is_avg_request = forms.ChoiceField(
         label=_("Is this a request under the GDPR that we must answer?"),
-        choices=[*YES_NO, (ASK, _("Unclear: ask the requester to clarify (pauses the clock)"))],
+        choices=[
+            *YES_NO,
+            (ASK, _("Unclear: ask the requester to clarify (pauses the clock)")),
+            *MANIFESTLY_UNFOUNDED_CHOICES,
+        ],
         widget=forms.RadioSelect,
     )
     field_order = ["is_avg_request", "note", "what_is_needed", "reply_term_days", "extracts"]
@@ -385,6 +395,11 @@ class AssessForm(InformationRequestFields):
         self.clean_information_request("is_avg_request")
         if data.get("is_avg_request") == "no" and not data.get("note", "").strip():
             self.add_error("note", _("Give the reasons why this is not a request we must answer."))
+        if (
+            data.get("is_avg_request") in (UNFOUNDED, EXCESSIVE)
+            and not data.get("note", "").strip()
+        ):
+            self.add_error("note", _("Write down the reasons."))
         return data
 
 

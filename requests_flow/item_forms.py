@@ -15,6 +15,9 @@ from requests_flow.constants import (
 )
 from requests_flow.forms import (
     ASK,
+    EXCESSIVE,
+    MANIFESTLY_UNFOUNDED_CHOICES,
+    UNFOUNDED,
     YES_NO,
     InformationRequestFields,
     MultipleFileField,
@@ -172,9 +175,6 @@ class RightDetailsForm(forms.Form):
         return {"items": []}
 
 
-UNFOUNDED, EXCESSIVE = "unfounded", "excessive"
-
-
 class AssessItemsForm(InformationRequestFields):
     """The assessment of a request decided per item; the items are a formset beside it."""
 
@@ -183,8 +183,7 @@ class AssessItemsForm(InformationRequestFields):
         choices=[
             *YES_NO,
             (ASK, _("Unclear: ask the requester to clarify (pauses the clock)")),
-            (UNFOUNDED, _("Manifestly unfounded (AVG 12(5)): refuse, a second person signs off")),
-            (EXCESSIVE, _("Excessive (AVG 12(5)): refuse, a second person signs off")),
+            *MANIFESTLY_UNFOUNDED_CHOICES,
         ],
         widget=forms.RadioSelect,
     )

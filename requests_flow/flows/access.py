@@ -3,7 +3,7 @@
 assess and collect data ─▶ ◇ a GDPR request for us?
                              ├ unclear ─▶ wait for clarification ─▶ assess
                              ├ yes ─▶ draft answer (AVG 15(1)(a)-(h), copy) ─▶ approval
-                             └ no ──▶ draft refusal ─▶ approval
+                             └ no, or AVG 12(5) ─▶ draft refusal ─▶ approval
 approve ─▶ ◇ approved? ─ yes ─▶ send decision;  no ─▶ back to the draft it came from
 """
 
@@ -31,7 +31,7 @@ class AccessFlow(RequestFlowBase, flow.Flow):
         flow.Switch()
         .Annotation(title=_("A GDPR request for us?"))
         .Case(this.await_clarification, lambda act: case_of(act).is_paused)
-        .Case(this.draft_answer, lambda act: bool(case_of(act).is_avg_request))
+        .Case(this.draft_answer, lambda act: case_of(act).outcome == Outcome.GRANTED)
         .Default(this.draft_refusal)
     )
 

@@ -16,6 +16,8 @@ from requests_flow import services
 from requests_flow.constants import InformationKind
 from requests_flow.forms import (
     ASK,
+    EXCESSIVE,
+    UNFOUNDED,
     ApproveForm,
     AssessForm,
     DraftAnswerForm,
@@ -172,6 +174,14 @@ class AssessView(TaskFormView):
                 kind=InformationKind.CLARIFICATION,
                 what_is_needed=form.cleaned_data["what_is_needed"],
                 reply_term_days=form.cleaned_data["reply_term_days"],
+            )
+            return
+        if form.cleaned_data["is_avg_request"] in (UNFOUNDED, EXCESSIVE):
+            services.refuse_as_manifestly_unfounded(
+                case=self.case,
+                actor=self.request.user,
+                excessive=form.cleaned_data["is_avg_request"] == EXCESSIVE,
+                reasons=form.cleaned_data["note"],
             )
             return
         findings = [

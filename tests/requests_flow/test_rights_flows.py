@@ -472,3 +472,22 @@ def test_system_owner_sees_own_execution_tasks_only_in_queue(client, werkse, off
     # Subsidieadministratie has no owner yet: any system owner may take it
     other = tasks.exclude(pk=mine.pk).get()
     assert reverse("officer:task", args=[other.pk]) in queue
+
+
+def test_manifestly_unfounded_inzage_from_the_access_flow(client, werkse, officer, colleague):
+    # AVG 12(5) from any flow, here inzage: written reasons, then a second person signs off
+    from tests.requests_flow.test_access_flow import findings_data
+
+    case = submit(client, werkse, ["access"]).cases.get()
+    login(client, officer)
+    verify(client, case, AccessFlow.verify_identity)
+    data = {"is_avg_request": "unfounded", "note": "", **findings_data(case)}
+    assert do_task(client, case, AccessFlow.assess, data).status_code == 200
+    reasons = "U vraagt inzage in het dossier van uw buurman; dat is niet uw dossier."
+    do_task(client, case, AccessFlow.assess, {**data, "note": reasons})
+    assert case.refusal_ground == RefusalGround.MANIFESTLY_UNFOUNDED
+    do_task(client, case, AccessFlow.draft_refusal, {"reasons": reasons})
+    assert case.status == CaseStatus.APPROVAL
+    approve(client, case, AccessFlow.approve, colleague, officer)
+    text = letter_text(case)
+    assert "kennelijk ongegrond" in text and reasons in text
