@@ -71,6 +71,7 @@ def _decision_pdf_text(page, reference) -> str:
 def _verify(page, case, flow):
     _open(page, case, flow.verify_identity)
     page.locator("input[name=method][value=held_data]").check()
+    page.locator("input[name=matched_items][value=name]").check()
     page.locator("input[name=established][value=yes]").check()
     _complete(page)
 

@@ -67,7 +67,8 @@ def verify(client, case):
         client,
         case,
         RectificationFlow.verify_identity,
-        {"method": "held_data", "established": "yes", "note": ""},
+        # LEGAL.md 2.1: a match with held data names the items that matched
+        {"method": "held_data", "matched_items": ["name", "address"], "established": "yes"},
     )
 
 

@@ -63,7 +63,11 @@ def submit(client, werkse, rights, **details):
 
 
 def verify(client, case, node, method="held_data"):
-    do_task(client, case, node, {"method": method, "established": "yes", "note": ""})
+    # LEGAL.md 2.1: a match with held data names the items that matched
+    data = {"method": method, "established": "yes", "note": ""}
+    if method == "held_data":
+        data["matched_items"] = ["name", "address"]
+    do_task(client, case, node, data)
 
 
 def execute_all(client, case, node, owner, officer):
