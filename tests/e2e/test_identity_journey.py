@@ -112,6 +112,7 @@ def test_representative_form_and_new_link_page_are_accessible(
     # LEGAL.md 2.3: the form captures the role, both people and the evidence; no JavaScript
     page.goto(f"/{werkse.slug}/verzoek/")
     assert_accessible(page)
+    page.locator("input[name=rights][value=access]").check()  # six rights on offer (issue 3)
     page.fill("#id_name", "Piet de Boer")
     page.fill("#id_email", "piet@example.org")
     page.locator("input[name=representative_role][value=bewindvoerder]").check()
