@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from organisations.models import ForwardTarget, PolicyAuditEntry
 from organisations.services import PolicyError, check_logo
 from requests_flow import letters
+from requests_flow.flows import FLOW_FOR_RIGHT
 from tests.domain_fixtures import login, submit_access_request
 
 pytestmark = pytest.mark.django_db
@@ -53,15 +54,15 @@ def test_fg_changes_the_policy_and_every_change_is_logged(client, werkse, fg, of
         client,
         internal_target_weeks="3",
         signatory="de directeur-bestuurder van Werkse!",
-        offered_rights=["access"],
+        offered_rights=list(FLOW_FOR_RIGHT),  # unchanged: since issue 3 every right has a flow
     )
     response = client.post(reverse("officer:organisation"), data)
     assert response.status_code == 302, response.context["form"].errors
     werkse.refresh_from_db()
     assert werkse.internal_target_weeks == 3
     assert werkse.signatory == "de directeur-bestuurder van Werkse!"
-    # rights without a flow yet keep their setting; the one with a flow was kept
-    assert "access" in werkse.offered_rights and "portability" in werkse.offered_rights
+    # the offered rights were kept as they were
+    assert werkse.offered_rights == list(FLOW_FOR_RIGHT)
     entries = {e.field: e for e in PolicyAuditEntry.objects.filter(organisation=werkse)}
     assert set(entries) == {"internal_target_weeks", "signatory"}
     assert entries["internal_target_weeks"].old_value == "4"
@@ -166,8 +167,13 @@ def test_form_offers_only_the_rights_the_organisation_offers(client, werkse):
     # issue 6: "which rights it offers on its form", intersected with the rights that have a flow
     url = reverse("public:request_form", args=["werkse"])
     form = client.get(url).context["form"]
-    assert [value for value, _label in form.fields["rights"].choices] == ["access"]
-    werkse.offered_rights = ["portability"]
+    # Werkse! offers all six; since issue 3 each has a flow
+    assert [value for value, _label in form.fields["rights"].choices] == list(FLOW_FOR_RIGHT)
+    werkse.offered_rights = ["objection", "access"]
+    werkse.save()
+    form = client.get(url).context["form"]
+    assert [value for value, _label in form.fields["rights"].choices] == ["access", "objection"]
+    werkse.offered_rights = []
     werkse.save()
     html = client.get(url).content.decode()
     assert 'name="rights"' not in html and "privacy@werkse.example" in html
