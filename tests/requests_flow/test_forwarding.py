@@ -414,3 +414,51 @@ def test_dossier_with_a_forwarding_can_be_destroyed(werkse, officer):
     case.request.delete()
     assert not Forwarding.objects.exists()
     assert ForwardTarget.objects.filter(name="UWV", organisation=werkse).exists()
+
+
+def test_partial_forward_per_right_inzage_kept_wissen_forwarded(
+    client, werkse, officer, colleague, mailoutbox
+):
+    # issue 6 acceptance 3, LEGAL.md 3.1: one dossier asking inzage and wissen; wissen goes to
+    # the body that holds the data, inzage is answered here; each case has its own letter
+    request_obj = submit_access_request(werkse, rights=["access", "erasure"])
+    services.confirm_email(request_obj)
+    access = request_obj.cases.get(right="access")
+    erasure = request_obj.cases.get(right="erasure")
+    forwarding = services.forward_case(
+        case=erasure,
+        actor=officer,
+        target=target(werkse, "UWV"),
+        scope=ForwardScope.WHOLE,
+        what="Uw verzoek om uw gegevens te wissen.",
+        reason="Die gegevens heeft UWV.",
+    )
+    erasure.refresh_from_db()
+    assert erasure.status == CaseStatus.CLOSED and erasure.outcome == Outcome.FORWARDED
+    assert "UWV" in pdf_text(forwarding.notice.file.read())
+    access.refresh_from_db()
+    assert access.is_open  # the inzage case goes on here
+
+    from tests.requests_flow.test_access_flow import answer_data, do_task, findings_data
+
+    login(client, officer)
+    do_task(
+        client,
+        access,
+        AccessFlow.verify_identity,
+        {"method": "held_data", "matched_items": ["name"], "established": "yes"},
+    )
+    do_task(client, access, AccessFlow.assess, {"is_avg_request": "yes", **findings_data(access)})
+    extract = reply_document(access)
+    extract.kind = "extract"
+    extract.shared_with_requester = True
+    extract.save()
+    do_task(client, access, AccessFlow.draft_answer, answer_data(client, access))
+    client.logout()
+    login(client, colleague)
+    do_task(client, access, AccessFlow.approve, {"decision": "approve", "note": ""})
+    assert access.status == CaseStatus.CLOSED and access.outcome == Outcome.GRANTED
+    assert access.documents.filter(kind="letter").exists()
+    assert erasure.documents.filter(kind="letter").exists()
+    page = client.get(reverse("officer:case", args=[access.pk])).content.decode()
+    assert reverse("officer:case", args=[erasure.pk]) in page  # both visible on the dossier
