@@ -21,6 +21,7 @@ from requests_flow.constants import (
     AuthorityScope,
     CaseStatus,
     Channel,
+    ErasureGround,
     ExtensionReason,
     ForwardScope,
     HeldDataItem,
@@ -35,6 +36,7 @@ from requests_flow.constants import (
     RefusalGround,
     Relation,
     RepresentativeRole,
+    RestrictionGround,
     Right,
 )
 
@@ -274,6 +276,15 @@ class Case(models.Model):
     @property
     def reference(self) -> str:
         return self.request.reference
+
+    @property
+    def ground_asked_label(self) -> str:
+        """The AVG 17(1) or 18(1) ground the requester chose, in words: the field keeps its code."""
+        by_right = {Right.ERASURE: ErasureGround, Right.RESTRICTION: RestrictionGround}
+        grounds = by_right.get(self.right)
+        if grounds is None or self.ground_asked not in grounds.values:
+            return self.ground_asked
+        return str(grounds(self.ground_asked).label)
 
     @property
     def is_open(self) -> bool:

@@ -16,6 +16,7 @@ from organisations.models import SourceSystem
 from requests_flow import services
 from requests_flow.constants import (
     CaseStatus,
+    ErasureGround,
     IdentityMethod,
     ItemDecision,
     ItemGround,
@@ -109,6 +110,10 @@ def test_erasure_prefills_17_3_exceptions_from_the_register_and_refuses_in_part(
     case = request_obj.cases.get()
     assert case.ground_asked == "b" and "Alles" in case.details
     login(client, officer)
+    # AVG 17(1)(b): the officer reads the ground the requester chose in words, not its code
+    page = client.get(reverse("officer:case", args=[case.pk])).content.decode()
+    with translation.override("nl"):
+        assert str(ErasureGround.CONSENT_WITHDRAWN.label) in page
     verify(client, case, ErasureFlow.verify_identity)
     data, rows = assessment_form(client, case, ErasureFlow.assess)
     assert [r["decision"] for r in rows] == ["refused", "granted", "refused"]
