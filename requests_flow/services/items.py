@@ -156,11 +156,12 @@ def default_decision(case: Case, activity) -> tuple[str, str, str]:
 def assessment_defaults(case: Case) -> dict:
     """The assessment form as the register pre-fills it: one row per item the requester named,
     one per register line for the rights decided per processing activity, the systems those
-    lines name and (AVG 19) their recipients."""
+    lines name, (AVG 19) their recipients, and the register lines by id."""
     activities = register_activities(case)
     rows = [
         {
             "item_id": item.pk,
+            "activity_id": item.activity_id,
             "description": item.description,
             "current_value": item.current_value,
             "requested_value": item.requested_value,
@@ -199,6 +200,7 @@ def assessment_defaults(case: Case) -> dict:
         "rows": rows,
         "systems": systems if case.right in EXECUTING_RIGHTS else [],
         "recipients": recipients if case.right in NOTIFYING_RIGHTS else [],
+        "activities": {activity.pk: activity for activity in activities},
     }
 
 

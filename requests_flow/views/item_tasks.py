@@ -46,8 +46,15 @@ class AssessItemsView(TaskFormView):
     def get_formset(self):
         kwargs = {"prefix": "items", "form_kwargs": {"right": self.case.right}}
         if self.request.method == "POST":
-            return ItemDecisionFormSet(self.request.POST, **kwargs)
-        return ItemDecisionFormSet(initial=self.defaults()["rows"], **kwargs)
+            formset = ItemDecisionFormSet(self.request.POST, **kwargs)
+        else:
+            formset = ItemDecisionFormSet(initial=self.defaults()["rows"], **kwargs)
+        # the register line beside each row: its legal basis decides AVG 20 and 21
+        activities = self.defaults()["activities"]
+        for item_form in formset:
+            activity_id = str(item_form["activity_id"].value() or "")
+            item_form.activity = activities.get(int(activity_id)) if activity_id.isdigit() else None
+        return formset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
