@@ -19,7 +19,7 @@ from requests_flow.item_forms import (
     LiftNoticeForm,
     NotifyRecipientForm,
 )
-from requests_flow.models import ExecutionRecord, RecipientNotification
+from requests_flow.models import ExecutionRecord, RecipientNotification, Restriction
 from requests_flow.views.tasks import TaskFormView
 
 
@@ -199,7 +199,17 @@ class DraftItemsDecisionView(TaskFormView):
         )
 
 
-class LiftNoticeView(TaskFormView):
+class RestrictionTaskView(TaskFormView):
+    """A step of lifting a restriction, with the restriction in force beside it."""
+
+    template_name = "officer/task_restriction.html"
+
+    def get_context_data(self, **kwargs):
+        restriction = Restriction.objects.filter(case=self.case).first()
+        return {**super().get_context_data(**kwargs), "restriction": restriction}
+
+
+class LiftNoticeView(RestrictionTaskView):
     form_class = LiftNoticeForm
 
     def perform(self, form):
@@ -208,7 +218,7 @@ class LiftNoticeView(TaskFormView):
         )
 
 
-class LiftView(TaskFormView):
+class LiftView(RestrictionTaskView):
     form_class = LiftForm
 
     def perform(self, form):
