@@ -50,6 +50,13 @@ def complete(page, to=r"/behandeling/zaken/\d+/$"):
     page.wait_for_url(re.compile(to))
 
 
+def only_system(page, system):
+    """On the assessment: the decision is carried out in this one system."""
+    for box in page.locator("input[name=systems]").all():
+        box.uncheck()
+    page.locator(f"input[name=systems][value='{system.pk}']").check()
+
+
 def submit_and_confirm(page, organisation, right, fill, assert_accessible, screenshot):
     page.goto(f"/{organisation.slug}/verzoek/")
     page.locator(f"input[name=rights][value={right}]").check()

@@ -23,6 +23,7 @@ from tests.e2e.rights_steps import (
     download,
     execute_as_owner,
     last_mail,
+    only_system,
     open_answer,
     open_task,
     submit_and_confirm,
@@ -35,7 +36,7 @@ SUBSIDIE, NIEUWSBRIEF, REINTEGRATIE = 0, 1, 2
 
 def _nl(message, **values):
     with translation.override("nl"):
-        return _(message) % values if values else _(message)
+        return _(message) % values
 
 
 def _label(choice):
@@ -54,12 +55,6 @@ def _refuse_row(page, index, ground, reason):
     page.locator(f"input[name='items-{index}-decision'][value=refused]").check()
     page.select_option(f"#id_items-{index}-legal_ground", ground)
     page.fill(f"#id_items-{index}-reason", reason)
-
-
-def _only_system(page, system):
-    for box in page.locator("input[name=systems]").all():
-        box.uncheck()
-    page.locator(f"input[name=systems][value='{system.pk}']").check()
 
 
 def _task_titles(page):
@@ -97,7 +92,7 @@ def test_restriction_from_form_to_pdf_and_lifted_after_the_notice(
     refused = "U betwist alleen uw adres; die gegevens gebruiken wij hier niet."
     _refuse_row(page, SUBSIDIE, ItemGround.NO_RESTRICTION_GROUND, refused)
     _refuse_row(page, NIEUWSBRIEF, ItemGround.NO_RESTRICTION_GROUND, refused)
-    _only_system(page, cvs)
+    only_system(page, cvs)
     page.fill("#id_recipients", "UWV")
     assert_accessible(page)
     screenshot(page, "restriction-2-assess")
@@ -148,8 +143,7 @@ def test_restriction_from_form_to_pdf_and_lifted_after_the_notice(
     screenshot(page, "restriction-3-case-before-notice")
 
     open_task(page, case, RestrictionFlow.tell_before_lifting)
-    complete_button = page.locator("main form.form button[type=submit]")
-    complete_button.click()  # no reason given: refused, and still nothing to lift
+    page.locator("main form.form button[type=submit]").click()  # no reason: nothing to lift
     assert page.locator(".error-summary").is_visible()
     assert not case.process.task_set.filter(flow_task=RestrictionFlow.lift).exists()
     assert_accessible(page)
@@ -216,9 +210,8 @@ def test_objection_from_form_to_pdf(
     assert page.input_value(f"#id_items-{NIEUWSBRIEF}-reason") == _label(LegalBasis.CONSENT)
     page.locator(f"input[name='items-{SUBSIDIE}-decision'][value=refused]").check()
     page.select_option(f"#id_items-{SUBSIDIE}-legal_ground", ItemGround.COMPELLING_GROUNDS)
-    _only_system(page, cvs)
-    complete_button = page.locator("main form.form button[type=submit]")
-    complete_button.click()  # compelling grounds without the balancing written down
+    only_system(page, cvs)
+    page.locator("main form.form button[type=submit]").click()  # no balancing written down
     assert _nl("Give the reasons for the refusal.") in page.locator(".error-summary").inner_text()
     balancing = (
         "Zonder uw werkgever kunnen wij de loonkostensubsidie niet uitbetalen; dat belang weegt "
@@ -286,8 +279,7 @@ def test_portability_from_form_to_pdf_and_export(
     open_answer(page, case)
     assert_accessible(page)
     screenshot(page, "portability-3-answer")
-    with translation.override("nl"):
-        export_title = _("Your data (JSON and CSV) %(reference)s") % {"reference": case.reference}
+    export_title = _nl("Your data (JSON and CSV) %(reference)s", reference=case.reference)
     with zipfile.ZipFile(io.BytesIO(download(page, export_title))) as archive:
         assert sorted(archive.namelist()) == ["data.csv", "data.json"]
         document = json.loads(archive.read("data.json"))
@@ -351,6 +343,7 @@ def test_portability_for_a_public_task_refused_with_linked_inzage(
 
     open_task(page, case, PortabilityFlow.draft_refusal)
     assert page.input_value("#id_reasons").strip()
+    assert_accessible(page)
     complete(page)
     approve(browser, live_server, colleague, case, PortabilityFlow)
     text = decision_pdf_text(page, case)

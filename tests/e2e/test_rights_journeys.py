@@ -12,6 +12,7 @@ from tests.e2e.rights_steps import (
     complete,
     decision_pdf_text,
     execute_as_owner,
+    only_system,
     open_task,
     submit_and_confirm,
     verify,
@@ -46,9 +47,7 @@ def test_rectification_from_form_to_pdf(
     open_task(page, case, RectificationFlow.assess)
     page.locator("input[name=is_avg_request][value=yes]").check()
     page.locator("input[name='items-0-decision'][value=granted]").check()
-    for box in page.locator("input[name=systems]").all():
-        box.uncheck()
-    page.locator(f"input[name=systems][value='{cvs.pk}']").check()
+    only_system(page, cvs)
     page.fill("#id_recipients", "UWV\nSVB")
     assert_accessible(page)
     screenshot(page, "rectification-2-assess")
