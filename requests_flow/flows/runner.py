@@ -7,10 +7,12 @@ from django.db import transaction
 from viewflow.workflow.status import STATUS
 
 
-def complete_human_task(case, node, actor, perform) -> None:
+def complete_human_task(case, node, actor, perform, **data) -> None:
     """Take `node`'s open task of `case` for `actor`, run `perform()` (which calls the task's
-    service function) and complete the task, all under the process lock in one transaction."""
-    task = case.process.task_set.get(flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+    service function) and complete the task, all under the process lock in one transaction.
+    `data` picks one task of a fan-out by its task data (`execution_id=...`)."""
+    tasks = case.process.task_set.filter(flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+    task = tasks.get(**{f"data__{key}": value for key, value in data.items()})
     with node.flow_class.lock(task.process_id), transaction.atomic():
         task.refresh_from_db()
         if task.status == STATUS.NEW:

@@ -1,7 +1,10 @@
-"""Demo data: Werkse! and Workways, staff per role with known passwords, and requests in
-different states. Only for the embedded demo: it refuses to run with DEBUG off unless --force."""
+"""Demo data: Werkse! and Workways, staff per role with known passwords, and requests for
+every right in different states (inzage here, the other rights in management/demo_rights.py).
+Only for the embedded demo: it refuses to run with DEBUG off unless --force. Idempotent: a demo
+request whose requester's e-mail address the organisation already has is not loaded again."""
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
@@ -14,6 +17,7 @@ from requests_flow import letters, services
 from requests_flow.constants import IdentityMethod, Relation
 from requests_flow.flows import AccessFlow
 from requests_flow.flows.runner import complete_human_task
+from requests_flow.management.demo_rights import seed_rights_requests
 from requests_flow.models import Request
 
 # printed for the demo on purpose; the command refuses to run with DEBUG off unless --force
@@ -57,21 +61,36 @@ class Command(BaseCommand):
         with transaction.atomic():
             # demo staff may skip the second login step, but only while DEBUG is on (README)
             demo_group, _created = Group.objects.get_or_create(name=settings.DEMO_STAFF_GROUP)
+            # one hash for all new demo users: each costs most of a second, and they share it
+            password_hash = None
             users = {}
             for org in (seeds.werkse(), seeds.workways()):
                 for suffix, role, first, last in STAFF:
-                    users[(org.slug, suffix)] = create_staff_user(
+                    user = create_staff_user(
                         organisation=org,
                         username=f"{org.slug}-{suffix}",
                         role=role,
-                        password=DEMO_PASSWORD,
                         first_name=first,
                         last_name=last,
                         email=f"{org.slug}-{suffix}@example.org",
                     )
-                    users[(org.slug, suffix)].groups.add(demo_group)
-                if not Request.objects.filter(organisation=org).exists():
-                    self._requests(org, users)
+                    if not user.has_usable_password():
+                        password_hash = password_hash or make_password(DEMO_PASSWORD)
+                        user.password = password_hash
+                        user.save(update_fields=["password"])
+                    user.groups.add(demo_group)
+                    users[(org.slug, suffix)] = user
+                # the demo system owner owns every system, so the execution tasks are theirs
+                owner = users[(org.slug, "systeem")]
+                for system in org.source_systems.all():
+                    system.owners.add(owner)
+                self._requests(org, users)
+                seed_rights_requests(
+                    org,
+                    officer=users[(org.slug, "privacy")],
+                    colleague=users[(org.slug, "privacy2")],
+                    owner=owner,
+                )
         self.stdout.write(
             self.style.SUCCESS(f"Demo data loaded. Staff logins (password: {DEMO_PASSWORD}):")
         )
@@ -82,6 +101,8 @@ class Command(BaseCommand):
         officer = users[(org.slug, "privacy")]
         colleague = users[(org.slug, "privacy2")]
         for name, email, state in REQUESTERS:
+            if Request.objects.filter(organisation=org, requester_email=email).exists():
+                continue
             request_obj = services.submit_request(
                 organisation=org,
                 rights=["access"],
