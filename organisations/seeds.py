@@ -137,7 +137,8 @@ WORKWAYS_REGISTER = [
         "purposes": "Begeleiding naar werk in opdracht van UWV.",
         "legal_basis": LegalBasis.PUBLIC_TASK,
         "data_categories": "Personalia, contactgegevens, inkomen, BSN en uitkeringsgegevens, "
-        "opleiding en werkervaring, arbeidsbeperking waar relevant.",
+        "opleiding en werkervaring, arbeidsbeperking waar relevant, werkgever- en "
+        "contractgegevens bij plaatsing.",
         "systems": "Trajectvolgsysteem\nDocumentarchief",
         "recipients": "UWV (opdrachtgever)\nWerkgevers bij plaatsing",
         "retention": "Zoals UWV als verwerkingsverantwoordelijke bepaalt; uiterlijk 2 jaar na "
@@ -152,8 +153,9 @@ WORKWAYS_REGISTER = [
         "controller_name": "de opdrachtgevende gemeente",
         "purposes": "Begeleiding naar werk in opdracht van gemeenten (Participatiewet).",
         "legal_basis": LegalBasis.PUBLIC_TASK,
-        "data_categories": "Personalia, contactgegevens, BSN en uitkeringsgegevens, opleiding en "
-        "werkervaring, werkgever- en contractgegevens, subsidiegegevens.",
+        "data_categories": "Personalia, contactgegevens, inkomen, BSN en uitkeringsgegevens, "
+        "opleiding en werkervaring, arbeidsbeperking waar relevant, werkgever- en "
+        "contractgegevens, subsidiegegevens.",
         "systems": "Trajectvolgsysteem\nDocumentarchief",
         "recipients": "De opdrachtgevende gemeente\nWerkgevers bij plaatsing",
         "retention": "Zoals de gemeente als verwerkingsverantwoordelijke bepaalt.",
@@ -177,14 +179,27 @@ WORKWAYS_REGISTER = [
     {
         "name": "Relatiebeheer en contactgegevens",
         "role": ProcessingRole.CONTROLLER,
-        "purposes": "Contact met cliënten en zakelijke relaties; delen van contactgegevens met "
-        "werkgevers (u kunt daar bezwaar tegen maken).",
+        "purposes": "Contact met cliënten; delen van contactgegevens met werkgevers (u kunt daar "
+        "bezwaar tegen maken).",
         "legal_basis": LegalBasis.LEGITIMATE_INTEREST,
         "data_categories": "Naam, telefoonnummer, e-mailadres.",
         "systems": "CRM",
         "recipients": "Werkgevers in ons netwerk",
         "retention": "2 jaar na het laatste contact.",
         "source": "Uzelf.",
+        "automated_decisions": "Geen.",
+    },
+    {
+        "name": "Zakelijke relaties",
+        "data_subjects": "business_contact",
+        "role": ProcessingRole.CONTROLLER,
+        "purposes": "Contact met werkgevers, opdrachtgevers en leveranciers.",
+        "legal_basis": LegalBasis.LEGITIMATE_INTEREST,
+        "data_categories": "Naam, functie, organisatie, zakelijke contactgegevens.",
+        "systems": "CRM",
+        "recipients": "",
+        "retention": "2 jaar na het laatste contact.",
+        "source": "Uzelf of uw werkgever.",
         "automated_decisions": "Geen.",
     },
     {
