@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
@@ -21,7 +22,7 @@ from django_ratelimit.core import is_ratelimited
 from organisations.models import Organisation
 from organisations.services import logo_content_type
 from requests_flow import deadlines, links, services
-from requests_flow.constants import InformationStatus
+from requests_flow.constants import InformationStatus, Right
 from requests_flow.flows import FLOW_FOR_RIGHT
 from requests_flow.forms import IdCopyReplyForm, NewLinkForm, RequestForm, reply_form_class
 from requests_flow.item_forms import RightDetailsForm
@@ -51,6 +52,38 @@ def rate_limited(group: str, rate_setting: str, methods=ALL):
         return wrapper
 
     return decorator
+
+
+# What each right means for the requester, in plain words (LEGAL.md 5.6: B1), for the form's
+# introduction: the label is what the form's checkbox says, the text what it comes down to.
+RIGHT_EXPLANATIONS = {
+    Right.ACCESS: _(
+        "You see which personal data we have about you, what we use them for and who we give "
+        "them to. You get a copy of your data."
+    ),
+    Right.RECTIFICATION: _(
+        "Something we have about you is wrong or incomplete. We correct it, and we tell the "
+        "organisations we gave it to."
+    ),
+    Right.ERASURE: _(
+        "We delete your data, for example when we no longer need them. Sometimes the law says "
+        "that we must keep data. Then we explain why."
+    ),
+    Right.RESTRICTION: _(
+        "We keep your data, but we do not use them for a while. For example while we check "
+        "whether they are correct. Before we use them again, we tell you."
+    ),
+    Right.OBJECTION: _(
+        "You do not want us to use your data for a certain purpose, because of your own "
+        "situation. Then we stop, unless we have weighty reasons to go on. We explain those "
+        "reasons to you."
+    ),
+    Right.PORTABILITY: _(
+        "You get the data you gave us yourself in a file that a computer can read. You can take "
+        "that file to another organisation. This is possible for data you gave us with your "
+        "consent or for an agreement with us."
+    ),
+}
 
 
 def home(request):
@@ -130,7 +163,13 @@ def request_form(request, slug):
     return render(
         request,
         "public/request_form.html",
-        {"form": form, "details": details, "organisation": organisation, "available": available},
+        {
+            "form": form,
+            "details": details,
+            "organisation": organisation,
+            "available": available,
+            "rights_explained": [(Right(r).label, RIGHT_EXPLANATIONS[r]) for r in available],
+        },
     )
 
 

@@ -8,6 +8,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.translation import gettext
 
 from notifications.models import OutboxMessage
@@ -33,6 +34,7 @@ from requests_flow.flows import (
     RestrictionFlow,
 )
 from requests_flow.models import Restriction
+from requests_flow.views.public import RIGHT_EXPLANATIONS, offered_rights
 from tests.domain_fixtures import _staff, login
 from tests.requests_flow.items_helpers import (
     assessment_form,
@@ -282,6 +284,25 @@ def test_objection_wording_on_the_public_form(client, werkse):
     html = client.get(reverse("public:request_form", args=[werkse.slug])).content.decode()
     assert "Verzet tegen verwerking (art. 21 AVG)" in html
     assert "bezwaarschrift" not in html.lower()
+
+
+def test_public_form_explains_each_right_the_organisation_offers_and_no_other(
+    client, werkse, workways
+):
+    # LEGAL.md 5.6 (plain Dutch, B1) and the policy's rights on offer (README, Organisations):
+    # Workways offers no portability on its form
+    werkse.offered_rights = ["access", "erasure", "objection"]
+    werkse.save(update_fields=["offered_rights"])
+    for organisation in (werkse, workways):
+        html = client.get(reverse("public:request_form", args=[organisation.slug])).content
+        with translation.override("nl"):
+            explained = {
+                right
+                for right, text in RIGHT_EXPLANATIONS.items()
+                if escape(str(text)) in html.decode()
+            }
+        assert explained == set(offered_rights(organisation)), organisation.slug
+    assert Right.PORTABILITY not in explained
 
 
 # --- overdraagbaarheid (AVG 20) ----------------------------------------------------------------
