@@ -62,14 +62,47 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _name_fan_out_tasks(page) -> None:
+    """Give each task of the page what it is about when a case has several of its kind at once
+    (the system of an execution, the recipient of an AVG 19 notification), so that a list tells
+    them apart: at most one query for each, whatever the page holds."""
+    from organisations.models import SourceSystem
+    from requests_flow.models import RecipientNotification
+
+    tasks = list(page.object_list)
+    system_ids = {t.data["system_id"] for t in tasks if "system_id" in (t.data or {})}
+    notification_ids = {
+        t.data["notification_id"] for t in tasks if "notification_id" in (t.data or {})
+    }
+    systems = (
+        dict(SourceSystem.objects.filter(pk__in=system_ids).values_list("pk", "name"))
+        if system_ids
+        else {}
+    )
+    recipients = (
+        dict(
+            RecipientNotification.objects.filter(pk__in=notification_ids).values_list(
+                "pk", "recipient"
+            )
+        )
+        if notification_ids
+        else {}
+    )
+    for task in tasks:
+        data = task.data or {}
+        task.about = systems.get(data.get("system_id")) or recipients.get(
+            data.get("notification_id"), ""
+        )
+
+
 @officer_required
 def inbox(request):
     """Tasks assigned to me."""
     tasks = _human_tasks(request.user).filter(status=STATUS.ASSIGNED, owner=request.user)
     tasks = tasks.order_by("process__caseprocess__case__legal_due_on", "pk")
-    return render(
-        request, "officer/task_list.html", {"page": _page(request, tasks), "tab": "inbox"}
-    )
+    page = _page(request, tasks)
+    _name_fan_out_tasks(page)
+    return render(request, "officer/task_list.html", {"page": page, "tab": "inbox"})
 
 
 @officer_required
@@ -90,9 +123,9 @@ def queue(request):
             Q(owner_permission="requests_flow.execute_change")
             & ~Q(data__system_id__in=_systems_for(request.user))
         )
-    return render(
-        request, "officer/task_list.html", {"page": _page(request, tasks), "tab": "queue"}
-    )
+    page = _page(request, tasks)
+    _name_fan_out_tasks(page)
+    return render(request, "officer/task_list.html", {"page": page, "tab": "queue"})
 
 
 def _systems_for(user) -> list[int]:

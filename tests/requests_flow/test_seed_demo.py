@@ -2,6 +2,7 @@
 work in their queue, and a second run adds nothing."""
 
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -51,16 +52,20 @@ def counts():
 
 def queue(client, username):
     """The demo user's queue, after logging in with the printed password (README, Demo
-    logins: no second step while DEBUG is on)."""
+    logins: no second step while DEBUG is on); every link of the staff menu must open."""
     response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
     assert response.status_code == 302, f"{username} could not log in"
     response = client.get(reverse("officer:queue"))
     assert response.status_code == 200
+    html = response.content.decode()
+    menu = html[html.index('<nav class="officer-nav"') : html.index("</nav>")]
+    for link in re.findall(r'href="([^"]+)"', menu):
+        assert client.get(link).status_code == 200, f"{username}: {link}"
     client.logout()
     return [
         (task.flow_task.name, task.process.caseprocess.case, task.data or {})
         for task in response.context["page"].object_list
-    ]
+    ], html
 
 
 def test_every_demo_role_has_work_and_a_second_run_duplicates_nothing(client, settings):
@@ -76,9 +81,9 @@ def test_every_demo_role_has_work_and_a_second_run_duplicates_nothing(client, se
 
 
 def check_queues(client, slug):
-    tasks = {
-        role: queue(client, f"{slug}-{role}") for role in ("privacy", "privacy2", "fg", "systeem")
-    }
+    tasks, pages = {}, {}
+    for role in ("privacy", "privacy2", "fg", "systeem"):
+        tasks[role], pages[role] = queue(client, f"{slug}-{role}")
     for role, found in tasks.items():
         assert found, f"{slug}-{role} has an empty queue"
         # DESIGN.md rule 9: nobody sees another organisation's work
@@ -104,3 +109,6 @@ def check_queues(client, slug):
     owned = set(owner.owned_systems.values_list("pk", flat=True))
     assert {node for node, _case, _data in tasks["systeem"]} == {"execute"}
     assert {data["system_id"] for _node, _case, data in tasks["systeem"]} <= owned
+    # a case with changes in two systems has two tasks: the queue names the system of each
+    for _node, _case, data in tasks["systeem"]:
+        assert SourceSystem.objects.get(pk=data["system_id"]).name in pages["systeem"]
