@@ -47,13 +47,15 @@ class DemoRequest:
     city: str
     rights: tuple[str, ...]
     stage: str
-    days_ago: int
     description: str = ""
     # per right: what the public form asks (services.add_case_items keyword arguments)
     asked: dict = field(default_factory=dict)
     # per right, when its stage differs from `stage` (a combined request)
     stages: dict = field(default_factory=dict)
+    # a form arrives the moment it is sent; post, the desk, the phone and e-mail are registered
+    # by an officer (today), with the day they reached us
     channel: str = Channel.WEB
+    received_days_ago: int = 0
     # the assessment: changes to the register's pre-filled rows, keyed by how a row starts
     decide: dict = field(default_factory=dict)
     # systems and AVG 19 recipients, when they differ from what the register suggests
@@ -86,7 +88,8 @@ WERKSE = [
         city="Delft",
         rights=(Right.RECTIFICATION,),
         stage=EXECUTION,
-        days_ago=8,
+        channel=Channel.POST,
+        received_days_ago=8,
         description="Ik ben verhuisd en heb een nieuw telefoonnummer. Uw post komt nog steeds "
         "op mijn oude adres.",
         asked={
@@ -108,7 +111,6 @@ WERKSE = [
         city="Delft",
         rights=(Right.RECTIFICATION,),
         stage=DECIDED,
-        days_ago=14,
         description="Mijn geboortedatum klopt niet, en het verslag van mijn gesprek met de "
         "jobcoach geeft niet goed weer wat ik heb gezegd.",
         asked={
@@ -145,7 +147,8 @@ WERKSE = [
         city="Delft",
         rights=(Right.ERASURE,),
         stage=ASSESSMENT,
-        days_ago=5,
+        channel=Channel.EMAIL,
+        received_days_ago=5,
         asked={
             Right.ERASURE: {
                 "items": [],
@@ -163,7 +166,6 @@ WERKSE = [
         city="Delft",
         rights=(Right.RESTRICTION,),
         stage=IDENTITY,
-        days_ago=2,
         asked={
             Right.RESTRICTION: {
                 "items": [],
@@ -181,7 +183,8 @@ WERKSE = [
         city="Delft",
         rights=(Right.OBJECTION,),
         stage=APPROVAL,
-        days_ago=10,
+        channel=Channel.DESK,
+        received_days_ago=10,
         asked={
             Right.OBJECTION: {
                 "items": [],
@@ -210,7 +213,8 @@ WERKSE = [
         city="Delft",
         rights=(Right.PORTABILITY,),
         stage=DECIDED,
-        days_ago=13,
+        channel=Channel.EMAIL,
+        received_days_ago=13,
         asked={
             Right.PORTABILITY: {
                 "items": [],
@@ -235,7 +239,6 @@ WERKSE = [
         city="Delft",
         rights=(Right.PORTABILITY,),
         stage=SUBMITTED,
-        days_ago=0,
         asked={
             Right.PORTABILITY: {
                 "items": [],
@@ -252,7 +255,8 @@ WERKSE = [
         rights=(Right.ACCESS, Right.ERASURE),
         stage=ASSESSMENT,
         stages={Right.ERASURE: EXECUTION},
-        days_ago=7,
+        channel=Channel.POST,
+        received_days_ago=7,
         description="Ik wil weten welke gegevens u van mij heeft. En haal mij van de "
         "nieuwsbrief af: verwijder mijn naam en e-mailadres daar.",
         asked={
@@ -271,7 +275,8 @@ WERKSE = [
         city="Delft",
         rights=(Right.RESTRICTION,),
         stage=DECIDED,
-        days_ago=12,
+        channel=Channel.PHONE,
+        received_days_ago=12,
         asked={
             Right.RESTRICTION: {
                 "items": [],
@@ -304,7 +309,6 @@ WORKWAYS = [
         city="Utrecht",
         rights=(Right.RECTIFICATION,),
         stage=EXECUTION,
-        days_ago=6,
         description="Ik heb een nieuw telefoonnummer en e-mailadres.",
         asked={
             Right.RECTIFICATION: {
@@ -325,7 +329,8 @@ WORKWAYS = [
         city="Utrecht",
         rights=(Right.ERASURE,),
         stage=DECIDED,
-        days_ago=14,
+        channel=Channel.EMAIL,
+        received_days_ago=14,
         asked={
             Right.ERASURE: {
                 "items": [],
@@ -355,7 +360,6 @@ WORKWAYS = [
         city="Utrecht",
         rights=(Right.RESTRICTION,),
         stage=SUBMITTED,
-        days_ago=0,
         asked={
             Right.RESTRICTION: {
                 "items": [],
@@ -373,7 +377,8 @@ WORKWAYS = [
         city="Utrecht",
         rights=(Right.OBJECTION,),
         stage=APPROVAL,
-        days_ago=9,
+        channel=Channel.PHONE,
+        received_days_ago=9,
         asked={
             Right.OBJECTION: {
                 "items": [],
@@ -402,9 +407,9 @@ WORKWAYS = [
         city="Utrecht",
         rights=(Right.PORTABILITY,),
         stage=ASSESSMENT,
-        days_ago=3,
         channel=Channel.EMAIL,
-        description="Per e-mail: Ik ga verder met een andere loopbaancoach. Kunt u mij mijn cv, "
+        received_days_ago=3,
+        description="Ik ga verder met een andere loopbaancoach. Kunt u mij mijn cv, "
         "mijn testuitslagen en de verslagen van onze gesprekken in een bestand sturen?",
         asked={
             Right.PORTABILITY: {
@@ -422,7 +427,6 @@ WORKWAYS = [
         city="Utrecht",
         rights=(Right.ACCESS, Right.ERASURE),
         stage=IDENTITY,
-        days_ago=1,
         description="Ik wil zien welke gegevens u van mij heeft, en daarna dat u mij uit uw "
         "klantenbestand haalt.",
         asked={
@@ -487,21 +491,19 @@ class _Walk:
             city=demo.city,
             relation=Relation.CLIENT,
         )
-        received_at = timezone.now() - datetime.timedelta(days=demo.days_ago)
         if demo.channel == Channel.WEB:
             request_obj = services.submit_request(
                 organisation=self.organisation,
                 rights=list(demo.rights),
                 requester=requester,
                 description=demo.description,
-                received_at=received_at,
             )
         else:
             request_obj = services.register_request(
                 organisation=self.organisation,
                 actor=self.officer,
                 channel=demo.channel,
-                received_on=timezone.localdate(received_at),
+                received_on=self.today - datetime.timedelta(days=demo.received_days_ago),
                 rights=list(demo.rights),
                 requester=requester,
                 description=demo.description,
