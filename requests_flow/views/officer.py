@@ -25,9 +25,17 @@ from viewflow.workflow.flow import View as ViewNode
 from viewflow.workflow.status import STATUS
 
 from accounts.services import second_factor_redirect
+from organisations.models import SourceSystem
 from requests_flow import deadlines, services
 from requests_flow.constants import READ_ACTIONS, InformationStatus, ItemGround, Right
-from requests_flow.models import Case, CaseDocument, IdDocumentCopy, Restriction, tasks_visible_to
+from requests_flow.models import (
+    Case,
+    CaseDocument,
+    IdDocumentCopy,
+    RecipientNotification,
+    Restriction,
+    tasks_visible_to,
+)
 from requests_flow.services.forwarding import ROUTABLE_STATUSES
 from requests_flow.services.identity import may_view_id_copy
 
@@ -62,14 +70,11 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _name_fan_out_tasks(page) -> None:
-    """Give each task of the page what it is about when a case has several of its kind at once
-    (the system of an execution, the recipient of an AVG 19 notification), so that a list tells
-    them apart: at most one query for each, whatever the page holds."""
-    from organisations.models import SourceSystem
-    from requests_flow.models import RecipientNotification
-
-    tasks = list(page.object_list)
+def _name_fan_out_tasks(tasks) -> None:
+    """Give each task what it is about when a case has several of its kind at once
+    (the system of an execution, the recipient of an AVG 19 notification), so that lists and
+    task pages tell them apart: at most one query per kind, however many tasks."""
+    tasks = list(tasks)
     system_ids = {t.data["system_id"] for t in tasks if "system_id" in (t.data or {})}
     notification_ids = {
         t.data["notification_id"] for t in tasks if "notification_id" in (t.data or {})
@@ -101,7 +106,7 @@ def inbox(request):
     tasks = _human_tasks(request.user).filter(status=STATUS.ASSIGNED, owner=request.user)
     tasks = tasks.order_by("process__caseprocess__case__legal_due_on", "pk")
     page = _page(request, tasks)
-    _name_fan_out_tasks(page)
+    _name_fan_out_tasks(page.object_list)
     return render(request, "officer/task_list.html", {"page": page, "tab": "inbox"})
 
 
@@ -124,15 +129,13 @@ def queue(request):
             & ~Q(data__system_id__in=_systems_for(request.user))
         )
     page = _page(request, tasks)
-    _name_fan_out_tasks(page)
+    _name_fan_out_tasks(page.object_list)
     return render(request, "officer/task_list.html", {"page": page, "tab": "queue"})
 
 
 def _systems_for(user) -> list[int]:
     """The systems whose execution tasks `user` may take: those they own, and those of their
     organisation that have no owner yet."""
-    from organisations.models import SourceSystem
-
     return list(
         SourceSystem.objects.filter(organisation_id=user.membership.organisation_id)
         .filter(Q(owners=user) | Q(owners=None))
@@ -296,6 +299,7 @@ def task_entry(request, task_pk):
     if task.status == STATUS.NEW and not context["can_assign"]:
         # the four-eyes rule: someone with the permission who may still not take this task
         raise PermissionDenied
+    _name_fan_out_tasks([task])
     return render(request, "officer/task_take.html", context)
 
 

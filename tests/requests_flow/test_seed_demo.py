@@ -61,6 +61,10 @@ def queue(client, username):
     menu = html[html.index('<nav class="officer-nav"') : html.index("</nav>")]
     for link in re.findall(r'href="([^"]+)"', menu):
         assert client.get(link).status_code == 200, f"{username}: {link}"
+    for task in response.context["page"].object_list:
+        if "system_id" in (task.data or {}):
+            page = client.get(reverse("officer:task", args=[task.pk])).content.decode()
+            assert SourceSystem.objects.get(pk=task.data["system_id"]).name in page
     client.logout()
     return [
         (task.flow_task.name, task.process.caseprocess.case, task.data or {})
@@ -109,6 +113,7 @@ def check_queues(client, slug):
     owned = set(owner.owned_systems.values_list("pk", flat=True))
     assert {node for node, _case, _data in tasks["systeem"]} == {"execute"}
     assert {data["system_id"] for _node, _case, data in tasks["systeem"]} <= owned
-    # a case with changes in two systems has two tasks: the queue names the system of each
+    # a case with changes in two systems has two tasks: the queue and the task page name the
+    # system of each
     for _node, _case, data in tasks["systeem"]:
         assert SourceSystem.objects.get(pk=data["system_id"]).name in pages["systeem"]
