@@ -136,6 +136,7 @@ def main():
         from organisations import seeds
         from organisations.constants import Role
         from organisations.services import create_staff_user
+        from requests_flow.models import Case
 
         call_command("migrate", verbosity=0)
         werkse, workways = seeds.werkse(), seeds.workways()
@@ -163,14 +164,15 @@ def main():
                 cursor.execute("ANALYZE")
             median, worst, queries = measure(client, args.runs)
             rows.append((size, median, worst, queries))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "EXPLAIN SELECT id FROM requests_flow_case WHERE organisation_id = %s AND "
-                "NOT (status = 'closed') AND NOT is_paused AND legal_due_on < %s "
-                "ORDER BY legal_due_on, id LIMIT 50",
-                [werkse.pk, today],
-            )
-            plan = "\n".join("    " + row[0] for row in cursor.fetchall())
+        # the overdue band's own query, so the plan follows the view's filter (`open()`)
+        overdue = (
+            Case.objects.filter(organisation=werkse)
+            .open()
+            .filter(is_paused=False, legal_due_on__lt=today)
+            .order_by("legal_due_on", "pk")
+            .values("pk")[:50]
+        )
+        plan = "\n".join("    " + line for line in overdue.explain().splitlines())
         connection.close()
     finally:
         drop_database(url)

@@ -423,7 +423,8 @@ def record_dispatch(*, batch: PostalBatch, actor, dispatched_on: datetime.date) 
 
 
 def _closed_dossiers(organisation):
-    """Requests of `organisation` whose cases are all closed, with the day the last one closed."""
+    """Requests of `organisation` whose cases are all closed, with the day the last one closed.
+    A restriction in force keeps its dossier: the case closes when it is lifted (AVG 18(3))."""
     open_case = Case.objects.filter(request=OuterRef("pk")).exclude(status=CaseStatus.CLOSED)
     return (
         Request.objects.filter(organisation=organisation)
@@ -512,7 +513,7 @@ def decide_destruction_run(*, run: DestructionRun, actor, approve: bool) -> Dest
 
 def _destroy_dossier(candidate: DestructionCandidate, run: DestructionRun) -> bool:
     """Destroy one dossier and keep its destruction record, in one transaction. A dossier that
-    gained a hold or an open case since the proposal is skipped."""
+    gained a hold or a case that is not closed since the proposal is skipped."""
     with transaction.atomic():
         request_obj = (
             Request.objects.select_for_update()
@@ -524,7 +525,7 @@ def _destroy_dossier(candidate: DestructionCandidate, run: DestructionRun) -> bo
             return False
         cases = list(request_obj.cases.all())
         held = Remedy.objects.holding().filter(case__request=request_obj).exists()
-        if held or any(c.is_open for c in cases):
+        if held or not all(c.is_closed for c in cases):
             candidate.request = None
             candidate.save(update_fields=["request"])
             return False

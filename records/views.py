@@ -39,7 +39,7 @@ from records.models import (
 )
 from requests_flow import links
 from requests_flow import services as flow_services
-from requests_flow.constants import CaseStatus, Outcome
+from requests_flow.constants import Outcome
 from requests_flow.models import Case
 from requests_flow.views.officer import officer_required
 
@@ -154,7 +154,7 @@ def remedies(request, pk):
         {
             "case": case,
             "remedies": case.remedies.select_related("revised__letter").order_by("pk"),
-            "can_register": case.status == CaseStatus.CLOSED and case.decision_sent_on,
+            "can_register": not case.is_open and case.decision_sent_on,
         },
         perform,
         reverse("records:remedies", args=[case.pk]),

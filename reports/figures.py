@@ -1,11 +1,11 @@
 """The FG's figures for one organisation and period: one aggregate query per figure.
 
 The period selects cases by the day their request was received (`received_on`, inclusive on
-both ends). "Decided" cases are closed with a decision made known (`decision_sent_on`), which
-leaves out withdrawn cases. Due dates are the stored ones, after pauses and the extension, so
-"in time" is measured against the deadline that really applied. "Open cases by age" is a
-snapshot on `today`, not limited to the period. The CSV columns are documented in
-docs/reports.md.
+both ends). "Decided" cases have a decision made known (`decision_sent_on`), which leaves out
+withdrawn cases and includes a restriction still in force (AVG 18(3)). Due dates are the stored
+ones, after pauses and the extension, so "in time" is measured against the deadline that really
+applied. "Open cases by age" is a snapshot on `today` of the cases still being handled, not
+limited to the period. The CSV columns are documented in docs/reports.md.
 """
 
 import datetime

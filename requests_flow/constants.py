@@ -92,7 +92,15 @@ class CaseStatus(models.TextChoices):
     APPROVAL = "approval", _("Approval")
     # transferred to a department of the same controller: open, the clock runs (LEGAL.md 3.2)
     TRANSFERRED = "transferred", _("Transferred: waiting for the answer to be reported sent")
+    # a granted restriction after the decision: decided, no deadline runs, but the case stays
+    # until the restriction is lifted, after the requester has been told (AVG 18(3))
+    RESTRICTION_IN_FORCE = "restriction_in_force", _("Restriction in force")
     CLOSED = "closed", _("Closed")
+
+
+# The request is no longer being handled: no deadline runs. Only CLOSED ends the case (and starts
+# the retention term, LEGAL.md 6.2).
+HANDLED_STATUSES = (CaseStatus.RESTRICTION_IN_FORCE, CaseStatus.CLOSED)
 
 
 class Outcome(models.TextChoices):

@@ -16,6 +16,7 @@ from viewflow.workflow.models import Process
 
 from organisations.models import Organisation, ProcessingActivity, SourceSystem
 from requests_flow.constants import (
+    HANDLED_STATUSES,
     AuditAction,
     AuthorityEvidence,
     AuthorityScope,
@@ -166,6 +167,11 @@ class Request(models.Model):
         return [str(HeldDataItem(c).label) for c in codes if c in HeldDataItem.values]
 
 
+# Cases still being handled, their deadlines running: what the deadline dashboard, the reports'
+# open cases and the partial indexes on the due dates cover.
+OPEN_CASES = ~models.Q(status__in=HANDLED_STATUSES)
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one place that scopes cases to the officer's organisation (DESIGN.md rule 9)."""
@@ -177,7 +183,8 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(organisation_id=membership.organisation_id)
 
     def open(self):
-        return self.exclude(status=CaseStatus.CLOSED)
+        """Cases still being handled (see `Case.is_open`)."""
+        return self.filter(OPEN_CASES)
 
 
 class Case(models.Model):
@@ -261,12 +268,12 @@ class Case(models.Model):
             models.Index(
                 fields=["organisation", "legal_due_on"],
                 name="case_open_legal_due",
-                condition=~models.Q(status="closed"),
+                condition=OPEN_CASES,
             ),
             models.Index(
                 fields=["organisation", "internal_due_on"],
                 name="case_open_internal_due",
-                condition=~models.Q(status="closed"),
+                condition=OPEN_CASES,
             ),
         ]
 
@@ -288,7 +295,14 @@ class Case(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status != CaseStatus.CLOSED
+        """Still being handled: no decision made known yet, so the deadlines run. A restriction
+        in force is decided, so not open, and not closed either (AVG 18(3))."""
+        return self.status not in HANDLED_STATUSES
+
+    @property
+    def is_closed(self) -> bool:
+        """Nothing left to do: the retention term runs from here (LEGAL.md 6.2)."""
+        return self.status == CaseStatus.CLOSED
 
     @property
     def needs_approval(self) -> bool:
@@ -309,6 +323,12 @@ class Case(models.Model):
         """The state in plain words for the requester's status page (B1, LEGAL.md 5.6)."""
         if self.status == CaseStatus.CLOSED:
             return _("We have answered your request. You can download our answer below.")
+        if self.status == CaseStatus.RESTRICTION_IN_FORCE:
+            # AVG 18(3): the requester hears from us before the restriction is lifted
+            return _(
+                "We have restricted the use of your data. The restriction stays in force until "
+                "we lift it, and we will tell you before we do. You can download our answer below."
+            )
         if self.is_paused:
             return _("We are waiting for information from you. See below what we need.")
         return {

@@ -7,7 +7,7 @@ assess per processing (ground 18(1)(a)-(d)) ─▶ ◇ outcome
     └ restrict ─▶ flag restricted per system ─▶ tell recipients (AVG 19) ─▶ draft decision
 approve ─▶ ◇ approved? ─ yes ─▶ send decision;  no ─▶ back to the draft it came from
 send decision ─▶ ◇ restriction in force? ─ no ─▶ ◉
-    └ yes ─▶ stop the deadline watch ─▶ tell the requester first (18(3)) ─▶ lift ─▶ ◉
+    └ yes ─▶ stop the deadline watch ─▶ tell the requester first (18(3)) ─▶ lift (closes) ─▶ ◉
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,7 @@ from viewflow import this
 from viewflow.workflow import flow
 
 from requests_flow import services
+from requests_flow.constants import CaseStatus
 from requests_flow.flows.nodes import stop_deadline_watch
 from requests_flow.flows.shared import RequestFlowBase, case_of
 from requests_flow.flows.steps import (
@@ -26,7 +27,6 @@ from requests_flow.flows.steps import (
     paused,
     refused,
 )
-from requests_flow.models import Restriction
 from requests_flow.views import item_tasks
 
 
@@ -59,7 +59,7 @@ class RestrictionFlow(CarryOut, TellRecipients, DraftItemsDecision, RequestFlowB
     )
 
     restriction_in_force = (
-        flow.If(lambda act: Restriction.objects.filter(case=case_of(act)).exists())
+        flow.If(lambda act: case_of(act).status == CaseStatus.RESTRICTION_IN_FORCE)
         .Annotation(title=_("Restriction in force?"))
         .Then(this.close_watch)
         .Else(this.end)

@@ -20,6 +20,7 @@ from requests_flow.models import (
     Case,
     CaseDocument,
     DocumentKind,
+    Restriction,
 )
 from requests_flow.services._common import ServiceError, _date, _move
 
@@ -120,7 +121,8 @@ def send_decision(case: Case) -> CaseDocument:
     """Render the decision letter, store it, close the case and e-mail a download link.
 
     The letter carries its date of dispatch, which is the day the decision is made known
-    (Awb 3:41) and is recorded on the case.
+    (Awb 3:41) and is recorded on the case. A restriction in force keeps its case until it is
+    lifted (AVG 18(3)): that case is decided, not closed.
     """
     from requests_flow import letters
 
@@ -140,11 +142,15 @@ def send_decision(case: Case) -> CaseDocument:
         created_by=case.approved_by or case.drafted_by,
     )
     case.decision_sent_on = sent_on
-    case.closed_at = timezone.now()
+    if Restriction.objects.filter(case=case, lifted_on__isnull=True).exists():
+        target = CaseStatus.RESTRICTION_IN_FORCE
+    else:
+        target = CaseStatus.CLOSED
+        case.closed_at = timezone.now()
     actor = case.approved_by or case.drafted_by
     _move(
         case,
-        CaseStatus.CLOSED,
+        target,
         AuditAction.DECISION_SENT,
         actor=actor,
         details=str(Outcome(case.outcome).label),

@@ -6,9 +6,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications.services import queue_message
-from requests_flow.constants import AuditAction, Right
+from requests_flow.constants import AuditAction, CaseStatus, Right
 from requests_flow.models import Case, Restriction
-from requests_flow.services._common import ServiceError, _audit, _date
+from requests_flow.services._common import ServiceError, _audit, _date, _move
 
 
 def record_restriction(*, case: Case, record) -> Restriction:
@@ -71,7 +71,11 @@ def send_lift_notice(*, case: Case, actor, reason: str) -> Restriction:
 
 @transaction.atomic
 def lift_restriction(*, case: Case, actor) -> Restriction:
-    """Lift the restriction: refused until the requester has been told (AVG 18(3))."""
+    """Lift the restriction, which closes its case: refused until the requester has been told
+    (AVG 18(3))."""
+    case = Case.objects.select_for_update().select_related("request").get(pk=case.pk)
+    if case.status != CaseStatus.RESTRICTION_IN_FORCE:
+        raise ServiceError(_("A restriction is lifted after the decision has been sent."))
     restriction = Restriction.objects.select_for_update().filter(case=case).first()
     if restriction is None or not restriction.is_active:
         raise ServiceError(_("There is no restriction in force to lift."))
@@ -81,10 +85,11 @@ def lift_restriction(*, case: Case, actor) -> Restriction:
     restriction.lifted_on = timezone.localdate()
     restriction.lifted_by = actor
     restriction.save(update_fields=["lifted_on", "lifted_by"])
-    _audit(
-        case.request,
+    case.closed_at = timezone.now()
+    _move(
+        case,
+        CaseStatus.CLOSED,
         AuditAction.RESTRICTION_LIFTED,
-        case=case,
         actor=actor,
         details=_date(restriction.lifted_on),
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from organisations.constants import LegalBasis
 from organisations.models import SourceSystem
-from requests_flow.constants import ItemGround, RestrictionGround, Right
+from requests_flow.constants import CaseStatus, ItemGround, RestrictionGround, Right
 from requests_flow.flows import ObjectionFlow, PortabilityFlow, RestrictionFlow
 from requests_flow.models import Restriction
 from tests.domain_fixtures import browser_login
@@ -110,7 +110,7 @@ def test_restriction_from_form_to_pdf_and_lifted_after_the_notice(
     complete(page)
     approve(browser, live_server, colleague, case, RestrictionFlow)
     case.refresh_from_db()
-    assert case.status == "closed"
+    assert case.status == CaseStatus.RESTRICTION_IN_FORCE  # decided, not closed (AVG 18(3))
 
     text = decision_pdf_text(page, case)
     for expected in (
@@ -129,6 +129,7 @@ def test_restriction_from_form_to_pdf_and_lifted_after_the_notice(
 
     # AVG 18(3): the lift waits for the notice to the requester
     page.goto(f"/behandeling/zaken/{case.pk}/")
+    assert _label(CaseStatus.RESTRICTION_IN_FORCE) in page.locator("p.status").inner_text()
     restriction_panel = page.locator("section[aria-labelledby=restriction-title]")
     assert cvs.name in restriction_panel.inner_text()
     assert _nl("Tell the requester first (AVG 18(3)); then lift the restriction.") in (
@@ -166,6 +167,7 @@ def test_restriction_from_form_to_pdf_and_lifted_after_the_notice(
     assert restriction.lifted_by == officer
     page.goto(f"/behandeling/zaken/{case.pk}/")
     assert lift_title in _task_titles(page)
+    assert _label(CaseStatus.CLOSED) in page.locator("p.status").inner_text()
 
 
 def test_objection_from_form_to_pdf(

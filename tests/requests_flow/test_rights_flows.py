@@ -1,20 +1,24 @@
 """Wissen (AVG 17), beperking (AVG 18), verzet (AVG 21), overdraagbaarheid (AVG 20), AVG 12(5),
 combined requests and every flow's chart, walked through HTTP."""
 
+import datetime
 import io
 import json
+import re
 import zipfile
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
 from notifications.models import OutboxMessage
 from organisations.constants import Role
 from organisations.models import SourceSystem
-from requests_flow import services
+from records.services import dossiers_due
+from requests_flow import links, services
 from requests_flow.constants import (
     CaseStatus,
     ErasureGround,
@@ -210,7 +214,8 @@ def test_restriction_is_recorded_and_lifted_only_after_the_notice(
     case = _restricted_case(client, werkse, officer, colleague, owner)
     restriction = Restriction.objects.get(case=case)
     assert restriction.where == "Cliëntvolgsysteem (CVS)" and restriction.is_active
-    assert case.status == CaseStatus.CLOSED and case.outcome == Outcome.PARTLY_GRANTED
+    assert case.status == CaseStatus.RESTRICTION_IN_FORCE
+    assert case.outcome == Outcome.PARTLY_GRANTED
     text = letter_text(case)
     assert "artikel 18 lid 3 AVG" in text and "UWV" in text
     # the deadline watch has stopped; the lift steps wait
@@ -237,6 +242,76 @@ def test_restriction_is_recorded_and_lifted_only_after_the_notice(
     restriction.refresh_from_db()
     assert restriction.lifted_on is not None and restriction.lifted_by == officer
     assert case.process.status == "DONE"
+
+
+def _status_line(client, case) -> str:
+    html = client.get(reverse("officer:case", args=[case.pk])).content.decode()
+    return re.search(r'<p class="status">(.*?)</p>', html, re.S).group(1)
+
+
+def _status_page(client, case) -> str:
+    url = links.status_url(case.request)
+    return client.get("/" + url.split("://", 1)[1].split("/", 1)[1]).content.decode()
+
+
+def test_restriction_in_force_after_the_decision_until_it_is_lifted(
+    client, werkse, officer, colleague, owner, time_machine
+):
+    # AVG 18(3), LEGAL.md 4.4: after the decision the restriction stays in force until it is
+    # lifted, after the requester was told. The case is decided, so no deadline runs (it was
+    # met), but it is not closed: not on the deadline dashboard, not overdue, and its dossier
+    # is kept (LEGAL.md 6.2) until the restriction is lifted.
+    case = _restricted_case(client, werkse, officer, colleague, owner)
+    assert case.status == CaseStatus.RESTRICTION_IN_FORCE and case.closed_at is None
+    with translation.override("nl"):
+        in_force = str(CaseStatus.RESTRICTION_IN_FORCE.label)
+        closed = str(CaseStatus.CLOSED.label)
+        state_in_force = gettext(
+            "We have restricted the use of your data. The restriction stays in force until "
+            "we lift it, and we will tell you before we do. You can download our answer below."
+        )
+        answered = gettext("We have answered your request. You can download our answer below.")
+        overdue = gettext("overdue")
+    assert in_force == "Beperking van kracht"
+    line = _status_line(client, case)
+    assert in_force in line and closed not in line
+    page = _status_page(client, case)
+    assert state_in_force in page and answered not in page
+    # a bezwaarschrift against the decision can be registered while the restriction holds
+    remedies = client.get(reverse("records:remedies", args=[case.pk]))
+    assert remedies.context["can_register"]
+    far = timezone.localdate() + datetime.timedelta(days=365 * (werkse.retention_years + 1))
+    assert case.request not in dossiers_due(werkse, far)
+
+    # after D1 the case is neither running nor overdue: the decision was sent in time
+    after_d1 = datetime.datetime.combine(
+        case.legal_due_on + datetime.timedelta(days=1),
+        datetime.time(10),
+        ZoneInfo("Europe/Amsterdam"),
+    )
+    time_machine.move_to(after_d1, tick=False)
+    login(client, officer)
+    dashboard = client.get(reverse("officer:dashboard"))
+    assert case.reference not in dashboard.content.decode()
+    assert dashboard.context["counts"]["total"] == 0
+    assert not case.is_overdue() and case.deadline_band() == "ok"
+    queue = client.get(reverse("officer:queue")).content.decode()
+    assert case.reference in queue and overdue not in queue  # the notice task waits there
+
+    do_task(
+        client,
+        case,
+        RestrictionFlow.tell_before_lifting,
+        {"reason": "De juistheid van uw adres is vastgesteld."},
+    )
+    assert case.status == CaseStatus.RESTRICTION_IN_FORCE  # told, not lifted yet
+    do_task(client, case, RestrictionFlow.lift, {"confirm": "on"})
+    assert case.status == CaseStatus.CLOSED and case.closed_at is not None
+    assert closed in _status_line(client, case)
+    page = _status_page(client, case)
+    assert answered in page and state_in_force not in page
+    far = timezone.localdate() + datetime.timedelta(days=365 * (werkse.retention_years + 1))
+    assert case.request in dossiers_due(werkse, far)
 
 
 # --- verzet tegen verwerking (AVG 21) ----------------------------------------------------------
