@@ -23,6 +23,7 @@ from requests_flow.forms import (
     MultipleFileField,
     _checked_uploads,
 )
+from requests_flow.services._common import ServiceError, check_case_date
 
 RECTIFICATION_ROWS = 3
 
@@ -276,7 +277,25 @@ class ItemDecisionForm(forms.Form):
 ItemDecisionFormSet = forms.formset_factory(ItemDecisionForm, extra=0)
 
 
-class ExecuteForm(forms.Form):
+class CaseDatesForm(forms.Form):
+    """A task form with dates of things done on the case: each between the request's receipt
+    and today (`check_case_date`, which the service applies too), the error beside its field."""
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def check_date(self, name: str) -> None:
+        day = self.cleaned_data.get(name)
+        if day is None:
+            return
+        try:
+            check_case_date(day, self.case)
+        except ServiceError as exc:
+            self.add_error(name, str(exc))
+
+
+class ExecuteForm(CaseDatesForm):
     done_on = forms.DateField(
         label=_("Carried out on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -288,11 +307,16 @@ class ExecuteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["done_on"].initial = timezone.localdate()
 
+    def clean(self):
+        data = super().clean()
+        self.check_date("done_on")
+        return data
+
 
 SENT, SKIPPED = "sent", "skipped"
 
 
-class NotifyRecipientForm(forms.Form):
+class NotifyRecipientForm(CaseDatesForm):
     outcome = forms.ChoiceField(
         label=_("Did you notify this recipient of the change?"),
         choices=[
@@ -312,8 +336,11 @@ class NotifyRecipientForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("outcome") == SENT and not data.get("sent_on"):
-            self.add_error("sent_on", _("Give the date."))
+        if data.get("outcome") == SENT:
+            if data.get("sent_on"):
+                self.check_date("sent_on")
+            elif "sent_on" not in self.errors:
+                self.add_error("sent_on", _("Give the date."))
         if data.get("outcome") == SKIPPED and not data.get("reason", "").strip():
             self.add_error("reason", _("Say why this recipient is not notified."))
         return data

@@ -1,8 +1,10 @@
-"""Helpers shared by the service modules: the audit entry and the status move."""
+"""Helpers shared by the service modules: the audit entry, the status move and the check of
+the dates officers record."""
 
 import datetime
 
-from django.utils import formats
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from requests_flow.models import (
     AuditEntry,
@@ -43,3 +45,18 @@ def _move(case, to_status, action, *, actor=None, details=""):
 
 def _date(value: datetime.date) -> str:
     return formats.date_format(value, "j F Y")
+
+
+def check_case_date(day: datetime.date, case) -> None:
+    """A date an officer records for something done on `case` (a change carried out in a
+    system, a recipient told, AVG 19) lies between the request's receipt and today: nothing is
+    done for a request before it arrived, and the audit trail must be true (AVG 5(2)). The task
+    forms call this too, to show the error beside the field."""
+    received_on = case.request.received_on
+    if day < received_on:
+        raise ServiceError(
+            _("The date cannot lie before the request was received (%(date)s).")
+            % {"date": _date(received_on)}
+        )
+    if day > timezone.localdate():
+        raise ServiceError(_("The date cannot lie in the future."))

@@ -35,7 +35,7 @@ from requests_flow.models import (
     ExecutionRecord,
     RecipientNotification,
 )
-from requests_flow.services._common import ServiceError, _audit, _date, _move
+from requests_flow.services._common import ServiceError, _audit, _date, _move, check_case_date
 from requests_flow.services.decisions import _finish_draft
 
 # AVG 19 covers rectification, erasure and restriction only.
@@ -326,8 +326,7 @@ def confirm_execution(*, record: ExecutionRecord, actor, done_on, note: str = ""
     record = ExecutionRecord.objects.select_for_update().get(pk=record.pk)
     if record.is_done:
         raise ServiceError(_("This change has already been confirmed."))
-    if done_on > timezone.localdate():
-        raise ServiceError(_("The date cannot lie in the future."))
+    check_case_date(done_on, record.case)
     if not record.system.owners.filter(pk=actor.pk).exists() and record.system.owners.exists():
         raise ServiceError(_("Only an owner of this system can confirm the change."))
     record.done_on = done_on
@@ -362,8 +361,9 @@ def record_notification(
     if notification.status != NotificationStatus.PENDING:
         raise ServiceError(_("This notification has already been recorded."))
     if sent:
-        if sent_on is None or sent_on > timezone.localdate():
+        if sent_on is None:
             raise ServiceError(_("Give the date the recipient was notified."))
+        check_case_date(sent_on, notification.case)
         notification.status = NotificationStatus.SENT
         notification.sent_on = sent_on
         notification.reason = ""

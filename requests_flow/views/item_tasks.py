@@ -124,7 +124,12 @@ class AssessItemsView(TaskFormView):
             )
 
 
-class ExecuteView(TaskFormView):
+class CaseDatesTaskView(TaskFormView):
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "case": self.case}
+
+
+class ExecuteView(CaseDatesTaskView):
     """One system's owner carries out the decision there and confirms it."""
 
     form_class = ExecuteForm
@@ -155,7 +160,7 @@ class ExecuteView(TaskFormView):
         )
 
 
-class NotifyRecipientView(TaskFormView):
+class NotifyRecipientView(CaseDatesTaskView):
     """AVG 19: one recipient notified, or skipped with the reason."""
 
     form_class = NotifyRecipientForm

@@ -1,7 +1,7 @@
 """Issue 3, acceptance 1: a rectification and an erasure request walked in Chromium, from the
 public form to the final e-mail and the decision PDF."""
 
-from django.utils import translation
+from django.utils import timezone, translation
 
 from organisations.models import SourceSystem
 from requests_flow.constants import ErasureGround
@@ -58,7 +58,7 @@ def test_rectification_from_form_to_pdf(
     uwv, svb = case.notifications.order_by("recipient").reverse()
     open_task(page, case, RectificationFlow.notify, notification_id=uwv.pk)
     page.locator("input[name=outcome][value=sent]").check()
-    page.fill("#id_sent_on", "2026-03-10")
+    page.fill("#id_sent_on", timezone.localdate().isoformat())
     assert_accessible(page)
     complete(page)
     open_task(page, case, RectificationFlow.notify, notification_id=svb.pk)

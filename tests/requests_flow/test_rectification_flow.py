@@ -1,16 +1,26 @@
 """Rectificatie (AVG 16) walked through HTTP: the form's items, assessment per item, execution
 per system by its owners, AVG 19 per recipient, the decision letter."""
 
+import datetime
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from notifications.models import OutboxMessage
 from organisations.constants import Role
 from organisations.models import SourceSystem
 from requests_flow import services
-from requests_flow.constants import CaseStatus, ItemDecision, NotificationStatus, Outcome
+from requests_flow.constants import (
+    AuditAction,
+    CaseStatus,
+    ItemDecision,
+    NotificationStatus,
+    Outcome,
+)
 from requests_flow.flows import RectificationFlow
 from requests_flow.models import CaseItem
 from tests.domain_fixtures import _staff, login
@@ -62,6 +72,10 @@ def submit_rectification(client, werkse, rows=1):
     return request_obj.cases.get()
 
 
+def _today() -> str:
+    return timezone.localdate().isoformat()
+
+
 def verify(client, case):
     do_task(
         client,
@@ -103,9 +117,12 @@ def test_form_needs_the_correct_value(client, werkse):
     assert 'href="#id_details-item_0_correct"' in response.content.decode()
 
 
-def test_full_grant_with_execution_per_system_and_avg19(client, werkse, officer, colleague, owners):
+def test_full_grant_with_execution_per_system_and_avg19(
+    client, werkse, officer, colleague, owners, time_machine
+):
     # AVG 16, AVG 19, LEGAL.md 4.9: one task per system for its owners, one per recipient
     sam, sanne = owners
+    time_machine.move_to("2026-03-02T10:00:00+01:00")
     case = submit_rectification(client, werkse)
     login(client, officer)
     verify(client, case)
@@ -125,6 +142,8 @@ def test_full_grant_with_execution_per_system_and_avg19(client, werkse, officer,
     cvs_task = open_task(case, RectificationFlow.execute, system_id=cvs.pk)
     dms_task = open_task(case, RectificationFlow.execute, system_id=dms.pk)
     assert client.get(reverse("officer:task", args=[cvs_task.pk])).status_code == 403
+    # the owners carry it out over the next days, each on their own date
+    time_machine.move_to("2026-03-12T10:00:00+01:00")
     client.logout()
     login(client, sam)
     queue = client.get(reverse("officer:queue")).content.decode()
@@ -220,7 +239,7 @@ def test_partial_refusal_gives_reasons_per_item(client, werkse, officer, colleag
     assert case.outcome == Outcome.PARTLY_GRANTED
     client.logout()
     login(client, owners[0])
-    do_task(client, case, RectificationFlow.execute, {"done_on": "2026-03-10"})
+    do_task(client, case, RectificationFlow.execute, {"done_on": _today()})
     client.logout()
     login(client, officer)
     # no recipients: the AVG 19 fan-out goes straight on to the draft
@@ -298,12 +317,12 @@ def _bring_to(client, case, node, officer, werkse):
     SourceSystem.objects.get(organisation=werkse, name=CVS).owners.add(owner)
     client.logout()
     login(client, owner)
-    do_task(client, case, RectificationFlow.execute, {"done_on": "2026-03-10"})
+    do_task(client, case, RectificationFlow.execute, {"done_on": _today()})
     client.logout()
     login(client, officer)
     if node is RectificationFlow.notify:
         return
-    do_task(client, case, RectificationFlow.notify, {"outcome": "sent", "sent_on": "2026-03-12"})
+    do_task(client, case, RectificationFlow.notify, {"outcome": "sent", "sent_on": _today()})
     if node is RectificationFlow.draft_decision:
         return
     do_task(client, case, RectificationFlow.draft_decision, {"remarks": ""})
@@ -362,3 +381,70 @@ def test_wrong_role_on_the_execution_task(client, werkse, officer, owners, other
     assert task.owner_id is None
     login(client, sam)
     assert client.get(url).status_code == 200
+
+
+def _refused_date(response, field, day, received_on):
+    """The form comes back with a Dutch error beside the date field and the date as entered."""
+    with translation.override("nl"):
+        if day > received_on:
+            expected = gettext("The date cannot lie in the future.")
+        else:
+            expected = gettext(
+                "The date cannot lie before the request was received (%(date)s)."
+            ) % {"date": date_format(received_on, "j F Y")}
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [expected]
+    html = response.content.decode()
+    assert expected in html and f'value="{day.isoformat()}"' in html
+
+
+WRONG_DAYS = {"before_receipt": -1, "in_the_future": 1}
+
+
+@pytest.mark.parametrize("offset", WRONG_DAYS.values(), ids=WRONG_DAYS.keys())
+def test_carried_out_on_lies_between_receipt_and_today(client, werkse, officer, owners, offset):
+    # AVG 5(2), LEGAL.md 6.1: the audit trail says when a change was carried out; nothing is
+    # done for a request before it was received, nor tomorrow
+    sam, _sanne = owners
+    case = submit_rectification(client, werkse)
+    _bring_to(client, case, RectificationFlow.execute, officer, werkse)
+    client.logout()
+    login(client, sam)
+    received_on = case.request.received_on
+    assert received_on == timezone.localdate()
+    day = received_on + datetime.timedelta(days=offset)
+    response = do_task(client, case, RectificationFlow.execute, {"done_on": day.isoformat()})
+    _refused_date(response, "done_on", day, received_on)
+    record = case.executions.get()
+    assert record.done_on is None and case.status == CaseStatus.EXECUTION
+    assert open_task(case, RectificationFlow.execute).status == "ASSIGNED"
+    # the service refuses it too, whoever calls it
+    with pytest.raises(services.ServiceError):
+        services.confirm_execution(record=record, actor=sam, done_on=day)
+
+
+@pytest.mark.parametrize("offset", WRONG_DAYS.values(), ids=WRONG_DAYS.keys())
+def test_notified_on_lies_between_receipt_and_today(client, werkse, officer, offset):
+    # AVG 19, AVG 5(2): the date a recipient was told of the change is recorded as it was;
+    # nobody was told before the request was received, nor tomorrow
+    case = submit_rectification(client, werkse)
+    _bring_to(client, case, RectificationFlow.notify, officer, werkse)
+    received_on = case.request.received_on
+    day = received_on + datetime.timedelta(days=offset)
+    response = do_task(
+        client, case, RectificationFlow.notify, {"outcome": "sent", "sent_on": day.isoformat()}
+    )
+    _refused_date(response, "sent_on", day, received_on)
+    notification = case.notifications.get()
+    assert notification.status == NotificationStatus.PENDING and notification.sent_on is None
+    assert not case.audit_entries.filter(action=AuditAction.RECIPIENT_NOTIFIED).exists()
+    with pytest.raises(services.ServiceError):
+        services.record_notification(
+            notification=notification, actor=officer, sent=True, sent_on=day
+        )
+    response = do_task(
+        client, case, RectificationFlow.notify, {"outcome": "sent", "sent_on": _today()}
+    )
+    assert response.status_code == 302
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.SENT

@@ -85,7 +85,13 @@ def execute_all(client, case, node, owner, officer):
     login(client, owner)
     while case.process.task_set.filter(flow_task=node, status__in=["NEW", "ASSIGNED"]).exists():
         task = case.process.task_set.filter(flow_task=node, status__in=["NEW", "ASSIGNED"])[0]
-        do_task(client, case, node, {"done_on": "2026-03-10"}, system_id=task.data["system_id"])
+        do_task(
+            client,
+            case,
+            node,
+            {"done_on": timezone.localdate().isoformat()},
+            system_id=task.data["system_id"],
+        )
     client.logout()
     login(client, officer)
 
@@ -137,7 +143,7 @@ def test_erasure_prefills_17_3_exceptions_from_the_register_and_refuses_in_part(
         client,
         case,
         ErasureFlow.notify,
-        {"outcome": "sent", "sent_on": "2026-03-11"},
+        {"outcome": "sent", "sent_on": timezone.localdate().isoformat()},
         notification_id=mailing.pk,
     )
     reason = "De gemeente kreeg uw e-mailadres nooit van ons."
@@ -201,7 +207,12 @@ def _restricted_case(client, werkse, officer, colleague, owner):
     data["recipients"] = "UWV"
     do_task(client, case, RestrictionFlow.assess, data)
     execute_all(client, case, RestrictionFlow.execute, owner, officer)
-    do_task(client, case, RestrictionFlow.notify, {"outcome": "sent", "sent_on": "2026-03-11"})
+    do_task(
+        client,
+        case,
+        RestrictionFlow.notify,
+        {"outcome": "sent", "sent_on": timezone.localdate().isoformat()},
+    )
     do_task(client, case, RestrictionFlow.draft_decision, {"remarks": ""})
     approve(client, case, RestrictionFlow.approve, colleague, officer)
     return case
