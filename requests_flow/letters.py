@@ -28,6 +28,7 @@ from requests_flow.constants import (
     Language,
     NotificationStatus,
     Outcome,
+    RefusalGround,
     Right,
 )
 from requests_flow.models import AccessAnswer, Case, CaseDocument, DocumentKind
@@ -185,9 +186,12 @@ def _refuse_bsn(text: str) -> None:
 def decision_letter(case: Case, sent_on: datetime.date) -> bytes:
     """The decision letter for ``case`` as a PDF, dated ``sent_on`` (the dispatch date, Awb 3:41).
 
-    Granted and partly granted access cases get the inzage letter; refused and not-handled
-    cases the refusal letter. Raises ``LetterIncomplete`` naming what is missing when the
-    decision lacks content the law requires (LEGAL.md 5.3), so it never goes out incomplete.
+    Granted and partly granted access cases get the inzage letter; a decision per item (granted,
+    partly granted or refused item by item) the items letter, which gives each refused item's
+    ground and reasons once; a request refused or not handled as a whole the refusal letter.
+    The grounds' words are rendered here, in the requester's language. Raises
+    ``LetterIncomplete`` naming what is missing when the decision lacks content the law
+    requires (LEGAL.md 5.3), so it never goes out incomplete.
     """
     template_name = _template_for(case)
     missing = _missing_content(case, template_name)
@@ -205,6 +209,8 @@ def decision_letter(case: Case, sent_on: datetime.date) -> bytes:
 def _template_for(case: Case) -> str:
     if case.outcome in (Outcome.GRANTED, Outcome.PARTLY_GRANTED):
         return ACCESS_TEMPLATE if case.right == Right.ACCESS else ITEMS_TEMPLATE
+    if case.outcome == Outcome.REFUSED and case.refusal_ground == RefusalGround.ITEMS_REFUSED:
+        return ITEMS_TEMPLATE
     if case.outcome in (Outcome.REFUSED, Outcome.NOT_HANDLED):
         return REFUSAL_TEMPLATE
     raise LetterIncomplete("The case has no outcome yet, so there is no decision to send.")
@@ -339,6 +345,7 @@ def _context(case: Case, sent_on: datetime.date) -> dict:
         "ground": case.refusal_ground,
         "objection_address": org.objection_address.strip() or org.address.strip(),
         "is_partial": case.outcome == Outcome.PARTLY_GRANTED,
+        "is_refused": case.outcome == Outcome.REFUSED,
         "is_not_handled": case.outcome == Outcome.NOT_HANDLED,
         "article": _ARTICLE.get(case.right, ""),
         "items": list(case.items.select_related("activity")),

@@ -4,8 +4,9 @@ and AVG 19 steps (flows/steps.py), and:
 assess per data category (17(3) exceptions pre-filled from the register's retention rules)
     ─▶ ◇ outcome
         ├ unclear ─▶ wait for clarification ─▶ assess
-        ├ nothing erased, not ours, AVG 12(5) ─▶ draft refusal ─▶ approval
-        └ categories to erase ─▶ erase per system ─▶ tell recipients (AVG 19) ─▶ draft decision
+        ├ not ours, AVG 12(5) ─▶ draft refusal ─▶ approval
+        └ decided per category ─▶ erase per system ─▶ tell recipients (AVG 19) ─▶ draft decision
+          (nothing erased: no tasks on the way; the decision gives each category's reasons)
 approve ─▶ ◇ approved? ─ yes ─▶ send decision;  no ─▶ back to the draft it came from
 """
 
@@ -21,7 +22,7 @@ from requests_flow.flows.steps import (
     approved,
     assess_per_item,
     paused,
-    refused,
+    refused_as_a_whole,
 )
 
 
@@ -35,7 +36,7 @@ class ErasureFlow(CarryOut, TellRecipients, DraftItemsDecision, RequestFlowBase,
         flow.Switch()
         .Annotation(title=_("Outcome per category"))
         .Case(this.await_clarification, paused)
-        .Case(this.draft_refusal, refused)
+        .Case(this.draft_refusal, refused_as_a_whole)
         .Default(this.carry_out)
     )
 
@@ -43,6 +44,6 @@ class ErasureFlow(CarryOut, TellRecipients, DraftItemsDecision, RequestFlowBase,
         flow.Switch()
         .Annotation(title=_("Approved?"))
         .Case(this.send_decision, approved)
-        .Case(this.draft_refusal, refused)
+        .Case(this.draft_refusal, refused_as_a_whole)
         .Default(this.draft_decision)
     )

@@ -4,8 +4,9 @@
 assess per processing: legal basis from the register (only 6(1)(e)/(f) qualify), the person's
 particular situation against compelling grounds, written down ─▶ ◇ outcome
     ├ unclear ─▶ wait for clarification ─▶ assess
-    ├ processing goes on everywhere, not ours, AVG 12(5) ─▶ draft refusal ─▶ approval
-    └ processing stops ─▶ stop per system ─▶ draft decision
+    ├ not ours, AVG 12(5) ─▶ draft refusal ─▶ approval
+    └ decided per processing ─▶ stop per system ─▶ draft decision
+      (processing goes on everywhere: no tasks on the way; the decision gives the reasons)
 approve (the balancing is approved with it) ─▶ ◇ approved? ─ yes ─▶ send;  no ─▶ back to the draft
 """
 
@@ -20,7 +21,7 @@ from requests_flow.flows.steps import (
     approved,
     assess_per_item,
     paused,
-    refused,
+    refused_as_a_whole,
 )
 
 
@@ -34,7 +35,7 @@ class ObjectionFlow(CarryOut, DraftItemsDecision, RequestFlowBase, flow.Flow):
         flow.Switch()
         .Annotation(title=_("Processing stops?"))
         .Case(this.await_clarification, paused)
-        .Case(this.draft_refusal, refused)
+        .Case(this.draft_refusal, refused_as_a_whole)
         .Default(this.carry_out)
     )
 
@@ -47,6 +48,6 @@ class ObjectionFlow(CarryOut, DraftItemsDecision, RequestFlowBase, flow.Flow):
         flow.Switch()
         .Annotation(title=_("Approved?"))
         .Case(this.send_decision, approved)
-        .Case(this.draft_refusal, refused)
+        .Case(this.draft_refusal, refused_as_a_whole)
         .Default(this.draft_decision)
     )

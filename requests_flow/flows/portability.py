@@ -3,9 +3,10 @@
 assess per processing: legal basis from the register (consent or contract only; never a
 public task, 20(3)) ─▶ ◇ outcome
     ├ unclear ─▶ wait for clarification ─▶ assess
-    ├ nothing portable, not ours, AVG 12(5) ─▶ draft refusal (20(3): inzage offered; one click
-    │                                          on the case starts it, same receipt date)
-    └ portable data ─▶ draft decision with the JSON + CSV export ─▶ approval
+    ├ not ours, AVG 12(5) ─▶ draft refusal ─▶ approval
+    └ decided per processing ─▶ draft decision (portable data: the JSON + CSV export; 20(3):
+                                inzage offered, one click on the case starts it, same receipt
+                                date) ─▶ approval
 approve ─▶ ◇ approved? ─ yes ─▶ send decision;  no ─▶ back to the draft it came from
 """
 
@@ -19,7 +20,7 @@ from requests_flow.flows.steps import (
     approved,
     assess_per_item,
     paused,
-    refused,
+    refused_as_a_whole,
 )
 
 
@@ -33,7 +34,7 @@ class PortabilityFlow(DraftItemsDecision, RequestFlowBase, flow.Flow):
         flow.Switch()
         .Annotation(title=_("Portable?"))
         .Case(this.await_clarification, paused)
-        .Case(this.draft_refusal, refused)
+        .Case(this.draft_refusal, refused_as_a_whole)
         .Default(this.draft_decision)
     )
 
@@ -41,6 +42,6 @@ class PortabilityFlow(DraftItemsDecision, RequestFlowBase, flow.Flow):
         flow.Switch()
         .Annotation(title=_("Approved?"))
         .Case(this.send_decision, approved)
-        .Case(this.draft_refusal, refused)
+        .Case(this.draft_refusal, refused_as_a_whole)
         .Default(this.draft_decision)
     )

@@ -3,8 +3,9 @@ execution and AVG 19 steps (flows/steps.py), and:
 
 assess per item (current → correct value, evidence) ─▶ ◇ outcome
     ├ unclear ─▶ wait for clarification ─▶ assess
-    ├ nothing granted, not ours, AVG 12(5) ─▶ draft refusal ─▶ approval
-    └ items granted ─▶ carry out per system ─▶ tell recipients (AVG 19) ─▶ draft decision
+    ├ not ours, AVG 12(5) ─▶ draft refusal ─▶ approval
+    └ decided per item ─▶ carry out per system ─▶ tell recipients (AVG 19) ─▶ draft decision
+      (nothing granted: no tasks on the way; the decision gives each item's reasons)
 approve ─▶ ◇ approved? ─ yes ─▶ send decision;  no ─▶ back to the draft it came from
 """
 
@@ -20,7 +21,7 @@ from requests_flow.flows.steps import (
     approved,
     assess_per_item,
     paused,
-    refused,
+    refused_as_a_whole,
 )
 
 
@@ -34,7 +35,7 @@ class RectificationFlow(CarryOut, TellRecipients, DraftItemsDecision, RequestFlo
         flow.Switch()
         .Annotation(title=_("Outcome per item"))
         .Case(this.await_clarification, paused)
-        .Case(this.draft_refusal, refused)
+        .Case(this.draft_refusal, refused_as_a_whole)
         .Default(this.carry_out)
     )
 
@@ -42,6 +43,6 @@ class RectificationFlow(CarryOut, TellRecipients, DraftItemsDecision, RequestFlo
         flow.Switch()
         .Annotation(title=_("Approved?"))
         .Case(this.send_decision, approved)
-        .Case(this.draft_refusal, refused)
+        .Case(this.draft_refusal, refused_as_a_whole)
         .Default(this.draft_decision)
     )

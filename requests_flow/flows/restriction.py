@@ -3,8 +3,9 @@ execution and AVG 19 steps (flows/steps.py), and:
 
 assess per processing (ground 18(1)(a)-(d)) ─▶ ◇ outcome
     ├ unclear ─▶ wait for clarification ─▶ assess
-    ├ nothing restricted, not ours, AVG 12(5) ─▶ draft refusal ─▶ approval
-    └ restrict ─▶ flag restricted per system ─▶ tell recipients (AVG 19) ─▶ draft decision
+    ├ not ours, AVG 12(5) ─▶ draft refusal ─▶ approval
+    └ decided per processing ─▶ flag restricted per system ─▶ tell recipients (AVG 19)
+      ─▶ draft decision (nothing restricted: no tasks on the way)
 approve ─▶ ◇ approved? ─ yes ─▶ send decision;  no ─▶ back to the draft it came from
 send decision ─▶ ◇ restriction in force? ─ no ─▶ ◉
     └ yes ─▶ stop the deadline watch ─▶ tell the requester first (18(3)) ─▶ lift (closes) ─▶ ◉
@@ -25,7 +26,7 @@ from requests_flow.flows.steps import (
     approved,
     assess_per_item,
     paused,
-    refused,
+    refused_as_a_whole,
 )
 from requests_flow.views import item_tasks
 
@@ -40,7 +41,7 @@ class RestrictionFlow(CarryOut, TellRecipients, DraftItemsDecision, RequestFlowB
         flow.Switch()
         .Annotation(title=_("Outcome per processing"))
         .Case(this.await_clarification, paused)
-        .Case(this.draft_refusal, refused)
+        .Case(this.draft_refusal, refused_as_a_whole)
         .Default(this.carry_out)
     )
 
@@ -48,7 +49,7 @@ class RestrictionFlow(CarryOut, TellRecipients, DraftItemsDecision, RequestFlowB
         flow.Switch()
         .Annotation(title=_("Approved?"))
         .Case(this.send_decision, approved)
-        .Case(this.draft_refusal, refused)
+        .Case(this.draft_refusal, refused_as_a_whole)
         .Default(this.draft_decision)
     )
 

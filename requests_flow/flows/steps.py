@@ -12,7 +12,7 @@ from viewflow import this
 from viewflow.workflow import flow
 
 from requests_flow import services
-from requests_flow.constants import Outcome
+from requests_flow.constants import Outcome, RefusalGround
 from requests_flow.flows.nodes import FanOut, SystemOwnerView
 from requests_flow.flows.shared import case_of
 from requests_flow.views import item_tasks
@@ -81,8 +81,16 @@ def paused(act):
     return case_of(act).is_paused
 
 
-def refused(act):
-    return case_of(act).outcome == Outcome.REFUSED
+def refused_as_a_whole(act):
+    """Refused, or not handled, for one reason that covers the whole request (identity, no
+    reply, not a GDPR request, AVG 12(5)): the refusal task drafts it. A request refused item by
+    item goes on like any per-item decision: the fan-outs with nothing to do pass straight to
+    the draft decision, which gives each item's reasons once (Awb 3:46)."""
+    case = case_of(act)
+    return (
+        case.outcome in (Outcome.REFUSED, Outcome.NOT_HANDLED)
+        and case.refusal_ground != RefusalGround.ITEMS_REFUSED
+    )
 
 
 def approved(act):

@@ -72,7 +72,6 @@ from requests_flow.services.items import (
     execution_items,
     notification_items,
     record_notification,
-    refused_reasons,
 )
 from requests_flow.services.portability import (
     make_portability_export,
@@ -123,7 +122,6 @@ __all__ = [
     "portability_export",
     "record_notification",
     "refuse_as_manifestly_unfounded",
-    "refused_reasons",
     "send_lift_notice",
     "share_identity_with_siblings",
     "share_verified_identity",

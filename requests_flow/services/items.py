@@ -239,20 +239,12 @@ def _outcome(items: list[CaseItem]) -> str:
     return Outcome.PARTLY_GRANTED if granted else Outcome.REFUSED
 
 
-def refused_reasons(case: Case) -> str:
-    """The reasons per refused item, as the decision states them (Awb 3:46)."""
-    lines = []
-    for item in case.items.filter(decision=ItemDecision.REFUSED):
-        ground = ItemGround(item.legal_ground).label if item.legal_ground else ""
-        lines.append(f"{item.description}: {ground}. {item.reason}".strip())
-    return "\n".join(lines)
-
-
 @transaction.atomic
 def assess_items(*, case: Case, actor, assessment: Assessment) -> None:
     """Decide each item and plan what the decision needs: one execution record per system where
     a granted item must be carried out, one AVG 19 notification per recipient (rectification,
-    erasure, restriction). A case with nothing granted goes to the refusal."""
+    erasure, restriction). A case with nothing granted is refused item by item: its decision
+    is drafted like any other per-item decision (`draft_items_decision`)."""
     if not assessment.decisions:
         raise ServiceError(_("There is nothing to decide: add the items the request is about."))
     now = timezone.now()
@@ -261,7 +253,10 @@ def assess_items(*, case: Case, actor, assessment: Assessment) -> None:
     case.assessment_note = assessment.note
     case.outcome = _outcome(items)
     case.refusal_ground = RefusalGround.ITEMS_REFUSED if case.outcome == Outcome.REFUSED else ""
-    case.decision_reasons = refused_reasons(case)
+    # The letter states each item's ground and reasons itself, the ground's words in the
+    # requester's language at letter time; the case's own reasons are only the remarks the
+    # officer adds when drafting (`draft_items_decision`).
+    case.decision_reasons = ""
     granted = [i for i in items if i.is_granted]
     case.executions.filter(done_on__isnull=True).delete()
     case.notifications.filter(status=NotificationStatus.PENDING).delete()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
 from requests_flow import services
-from requests_flow.constants import InformationKind
+from requests_flow.constants import InformationKind, ItemDecision
 from requests_flow.forms import (
     ASK,
     EXCESSIVE,
@@ -238,6 +238,16 @@ class DraftRefusalView(TaskFormView):
 class ApproveView(TaskFormView):
     form_class = ApproveForm
     template_name = "officer/task_approve.html"
+
+    def get_context_data(self, **kwargs):
+        # what the letter will state per item
+        case = self.case
+        return {
+            **super().get_context_data(**kwargs),
+            "items": case.items.exclude(decision=ItemDecision.PENDING),
+            "executions": case.executions.select_related("system", "done_by"),
+            "notifications": case.notifications.all(),
+        }
 
     def perform(self, form):
         services.decide_approval(

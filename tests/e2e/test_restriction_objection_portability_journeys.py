@@ -324,7 +324,8 @@ def test_portability_for_a_public_task_refused_with_linked_inzage(
     verify(page, case, PortabilityFlow)
     open_task(page, case, PortabilityFlow.assess)
     page.locator("input[name=is_avg_request][value=yes]").check()
-    _refuse_row(page, NIEUWSBRIEF, ItemGround.OTHER, "U bent geen abonnee van de nieuwsbrief.")
+    not_subscribed = "U bent geen abonnee van de nieuwsbrief."
+    _refuse_row(page, NIEUWSBRIEF, ItemGround.OTHER, not_subscribed)
     complete(page)
     case.refresh_from_db()
     assert case.outcome == "refused"
@@ -343,8 +344,10 @@ def test_portability_for_a_public_task_refused_with_linked_inzage(
     assert_accessible(page)
     screenshot(page, "portability-5-linked-inzage")
 
-    open_task(page, case, PortabilityFlow.draft_refusal)
-    assert page.input_value("#id_reasons").strip()
+    # refused item by item: drafted per item, the reasons shown beside the officer's remarks
+    open_task(page, case, PortabilityFlow.draft_decision)
+    assert not_subscribed in page.locator("main").inner_text()
+    assert page.input_value("#id_remarks") == ""
     assert_accessible(page)
     complete(page)
     approve(browser, live_server, colleague, case, PortabilityFlow)
@@ -352,9 +355,11 @@ def test_portability_for_a_public_task_refused_with_linked_inzage(
     for expected in (
         case.reference,
         "Wij wijzen uw verzoek af",
-        _label(ItemGround.PUBLIC_TASK_PORTABILITY),
         "artikel 20 lid 3 AVG",
         "dezelfde ontvangstdatum",  # the linked inzage case keeps the receipt date
     ):
         assert expected in text, expected
+    # Awb 3:46: each item's ground and reasons once, in the table
+    assert text.count(_label(ItemGround.PUBLIC_TASK_PORTABILITY)) == 2  # two public-task lines
+    assert text.count(not_subscribed) == 1
     _remedies(text, werkse)

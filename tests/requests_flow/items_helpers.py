@@ -1,6 +1,7 @@
 """Helpers that walk a case of a right decided per item through its tasks over HTTP."""
 
 import io
+import subprocess
 
 from django.urls import reverse
 from pypdf import PdfReader
@@ -93,6 +94,23 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
+def pdftotext(content: bytes) -> str:
+    """The PDF's text as poppler's pdftotext reads it in drawing order (-raw: a table cell's
+    wrapped lines stay together), whitespace collapsed: what counting a phrase needs."""
+    result = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"],
+        input=content,
+        capture_output=True,
+        check=True,
+    )
+    return " ".join(result.stdout.decode().split())
+
+
 def letter_text(case) -> str:
     """The decision letter's text with its line breaks (table cells wrap) as spaces."""
     return " ".join(pdf_text(case.documents.get(kind="letter").file.read()).split())
+
+
+def letter_raw_text(case) -> str:
+    """The decision letter's text as `pdftotext` reads it, for counting phrases."""
+    return pdftotext(case.documents.get(kind="letter").file.read())

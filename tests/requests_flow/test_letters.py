@@ -1,6 +1,7 @@
 """Decision letters: content the law requires, PDF/A tagging, and a fetcher that fetches nothing.
 
-The PDF text is read back with pypdf, so these tests see what the requester will read.
+The PDF text is read back with pypdf, so these tests see what the requester will read; phrases
+are counted in pdftotext's reading of it.
 """
 
 import datetime
@@ -17,11 +18,23 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template import engines
+from django.utils import translation
 from pypdf import PdfReader
 
 from organisations.constants import LegalForm
 from organisations.models import Organisation
-from requests_flow.constants import Channel, Language, Outcome, RefusalGround, Relation, Right
+from requests_flow import services
+from requests_flow.constants import (
+    ITEM_GROUNDS,
+    Channel,
+    ItemDecision,
+    ItemGround,
+    Language,
+    Outcome,
+    RefusalGround,
+    Relation,
+    Right,
+)
 from requests_flow.letters import (
     LetterContainsBSN,
     LetterIncomplete,
@@ -31,7 +44,14 @@ from requests_flow.letters import (
     letters_base_url,
     static_roots,
 )
-from requests_flow.models import AccessAnswer, Case, CaseDocument, Request, SourceFinding
+from requests_flow.models import (
+    AccessAnswer,
+    Case,
+    CaseDocument,
+    Request,
+    SourceFinding,
+)
+from tests.requests_flow.items_helpers import pdftotext
 
 SENT_ON = datetime.date(2026, 3, 12)
 
@@ -170,6 +190,11 @@ def pdf_text(pdf: bytes) -> str:
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert "{#" not in text and "{%" not in text and "{{" not in text, "template syntax leaked"
     return text
+
+
+def label(choice, language) -> str:
+    with translation.override(language):
+        return str(choice.label)
 
 
 # --- the inzage letter ---------------------------------------------------------------------------
@@ -367,6 +392,123 @@ def test_english_refusal_not_an_avg_request(public_body):
     assert "We refuse your request." in text
     assert "Your question is about a parking permit, not about personal data." in text
     assert "Complaint to the Autoriteit Persoonsgegevens" in text
+
+
+# --- decisions per item --------------------------------------------------------------------------
+
+
+def refused_items(right) -> list[tuple[str, str, str]]:
+    """Three items of `right`, each refused on one of its grounds, with reasons in Dutch."""
+    grounds = (ITEM_GROUNDS[right] * 3)[:3]
+    return [
+        (f"Onderdeel {n} van het dossier", ground, f"Reden {n}: zo staat het in ons besluit.")
+        for n, ground in enumerate(grounds, start=1)
+    ]
+
+
+def decide_items(case, officer, rows, remarks=""):
+    """Decide and draft through the services the officer's tasks call."""
+    services.assess_items(
+        case=case,
+        actor=officer,
+        assessment=services.Assessment(
+            decisions=[
+                services.ItemDecisionInput(
+                    decision=ItemDecision.REFUSED,
+                    description=description,
+                    legal_ground=ground,
+                    reason=reason,
+                )
+                for description, ground, reason in rows
+            ]
+        ),
+    )
+    services.draft_items_decision(case=case, actor=officer, remarks=remarks)
+    case.refresh_from_db()
+
+
+ITEM_RIGHTS = [Right.ERASURE, Right.RECTIFICATION, Right.RESTRICTION, Right.OBJECTION]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", [Language.NL, Language.EN])
+@pytest.mark.parametrize("right", [*ITEM_RIGHTS, Right.PORTABILITY])
+def test_refusal_of_every_item_gives_each_items_ground_and_reasons_once(
+    public_body, officer, right, language
+):
+    # Awb 3:46: reasons per item, stated once (the table); LEGAL.md 5.6: the grounds' words in
+    # the requester's language, whatever language the officer works in
+    case = make_case(public_body, language=language, right=right, outcome="")
+    rows = refused_items(right)
+    with translation.override(Language.NL):  # a Dutch officer decides
+        decide_items(case, officer, rows)
+    assert case.outcome == Outcome.REFUSED and case.decision_reasons == ""
+
+    text = pdftotext(decision_letter(case, SENT_ON))
+
+    other = Language.EN if language == Language.NL else Language.NL
+    for description, ground, reason in rows:
+        assert text.count(description) == 1, description
+        assert text.count(reason) == 1, reason
+        expected = sum(1 for _, g, _ in rows if g == ground)
+        assert text.count(label(ItemGround(ground), language)) == expected, ground
+    for ground in ItemGround:
+        assert label(ground, other) not in text, ground
+    assert "bezwaarschrift" in text  # Awb 6:7, the body from the policy
+    assert "het college van burgemeester en wethouders van Delft" in text
+    assert AP_CLAUSE in text  # AVG 12(4)
+
+
+@pytest.mark.django_db
+def test_item_refusal_shows_remarks_only_when_the_officer_wrote_some(public_body, officer):
+    # Awb 3:46: the officer's own words come with the reasons per item, never in their place
+    rows = refused_items(Right.ERASURE)
+    silent = make_case(public_body, right=Right.ERASURE, outcome="")
+    decide_items(silent, officer, rows)
+    remarks = "Wij hebben uw verzoek met de archivaris besproken."
+    remarked = make_case(public_body, right=Right.ERASURE, outcome="")
+    decide_items(remarked, officer, rows, remarks=remarks)
+
+    # the page footer ("Werkse! · AVG-2026-00041 1 / 2") may fall anywhere in the text
+    footer = re.compile(r"Werkse! · AVG-\d{4}-\d{5} \d+ / \d+ ")
+    silent_text = footer.sub("", pdftotext(decision_letter(silent, SENT_ON)))
+    remarked_text = footer.sub("", pdftotext(decision_letter(remarked, SENT_ON)))
+
+    summary = "Bij elk onderdeel staat hierboven waarom wij het afwijzen."
+    assert f"{summary} Bent u het niet eens met dit besluit?" in silent_text
+    assert remarked_text.count(remarks) == 1
+    assert f"{summary} {remarks}" in remarked_text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("org", ["public_body", "private_org"])
+def test_item_refusal_has_the_remedies_of_the_organisations_legal_form(request, org, officer):
+    # LEGAL.md §0, 5.3: a public body's letter gives the bezwaarschrift (Awb 6:7) to the body of
+    # its policy; a company's the petition to the court (UAVG 35); both the AP (AVG 12(4), 77)
+    organisation = request.getfixturevalue(org)
+    case = make_case(organisation, right=Right.RECTIFICATION, outcome="")
+    decide_items(case, officer, refused_items(Right.RECTIFICATION))
+
+    text = pdftotext(decision_letter(case, SENT_ON))
+
+    assert AP_CLAUSE in text
+    if organisation.is_public_body:
+        assert "bezwaarschrift" in text and organisation.objection_body in text
+        assert "namens het college van burgemeester en wethouders van Delft" in text
+    else:
+        assert "verzoekschrift" in text and "rechtbank" in text
+        assert "bezwaar" not in text.lower()
+
+
+@pytest.mark.django_db
+def test_item_refusal_without_reasons_for_an_item_refuses_to_render(public_body, officer):
+    # Awb 3:46: a refused item without its reasons must not go out
+    case = make_case(public_body, right=Right.ERASURE, outcome="")
+    decide_items(case, officer, refused_items(Right.ERASURE))
+    case.items.filter(pk=case.items.first().pk).update(reason=" ")
+
+    with pytest.raises(LetterIncomplete, match="Onderdeel 1 van het dossier"):
+        decision_letter(case, SENT_ON)
 
 
 # --- mandatory content ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from requests_flow.constants import (
     AuditAction,
     CaseStatus,
     ItemDecision,
+    ItemGround,
     NotificationStatus,
     Outcome,
 )
@@ -28,6 +29,7 @@ from tests.requests_flow.items_helpers import (
     PDF_BYTES,
     assessment_form,
     do_task,
+    letter_raw_text,
     letter_text,
     open_task,
     public_submit,
@@ -255,31 +257,67 @@ def test_partial_refusal_gives_reasons_per_item(client, werkse, officer, colleag
     assert "Excuses voor de fout." in text
 
 
-def test_refusal_of_every_item_goes_to_the_refusal(client, werkse, officer, colleague):
-    # AVG 16, Awb 3:46: nothing granted: no execution, a refusal with the reasons per item
-    case = submit_rectification(client, werkse)
+def test_refusal_of_every_item_gives_each_reason_once(client, werkse, officer, colleague):
+    # AVG 16, Awb 3:46: nothing granted: no execution; drafted per item like any such decision,
+    # and the letter gives each item's ground and reasons once, in its table
+    case = submit_rectification(client, werkse, rows=2)
     login(client, officer)
     verify(client, case)
     data, _rows = assessment_form(client, case, RectificationFlow.assess)
-    reason = "Het adres klopt met de Basisregistratie Personen."
-    set_row(data, 0, decision="refused", legal_ground="accurate", reason=reason)
+    reasons = [
+        "Het adres klopt met de Basisregistratie Personen.",
+        "Uw geboortedatum staat zo op de geboorteakte.",
+    ]
+    set_row(data, 0, decision="refused", legal_ground="accurate", reason=reasons[0])
+    set_row(data, 1, decision="refused", legal_ground="other", reason=reasons[1])
     data["systems"] = []
     do_task(client, case, RectificationFlow.assess, data)
-    assert case.outcome == Outcome.REFUSED
+    assert case.outcome == Outcome.REFUSED and case.decision_reasons == ""
     assert not case.executions.exists()
     assert not case.process.task_set.filter(flow_task=RectificationFlow.execute).exists()
-    task = take(client, open_task(case, RectificationFlow.draft_refusal))
+    assert not case.process.task_set.filter(flow_task=RectificationFlow.draft_refusal).exists()
+    task = take(client, open_task(case, RectificationFlow.draft_decision))
     form = client.get(reverse("officer:task", args=[task.pk])).context["form"]
-    assert reason in form["reasons"].value()  # pre-filled from the items
-    do_task(client, case, RectificationFlow.draft_refusal, {"reasons": form["reasons"].value()})
+    assert not form["remarks"].value()  # the officer's own words only: nothing pre-filled
+    do_task(client, case, RectificationFlow.draft_decision, {"remarks": ""})
     client.logout()
     login(client, colleague)
+    # the approver sees what the letter will say per item
+    task = take(client, open_task(case, RectificationFlow.approve))
+    page = client.get(reverse("officer:task", args=[task.pk])).content.decode()
+    assert all(reason in page for reason in reasons)
     do_task(client, case, RectificationFlow.approve, {"decision": "approve", "note": ""})
-    text = letter_text(case)
+    text = letter_raw_text(case)
     assert "Wij wijzen uw verzoek af" in text
-    assert "Basisregistratie Personen" in text
-    assert "afgewezen" in text
+    for reason in reasons:
+        assert text.count(reason) == 1, reason
+    with translation.override("nl"):
+        assert text.count(str(ItemGround.ACCURATE.label)) == 1
+        assert text.count(str(ItemGround.OTHER.label)) == 1
     assert "Autoriteit Persoonsgegevens" in text and "bezwaarschrift" in text
+
+
+def test_returned_identity_refusal_goes_back_to_the_refusal_draft(
+    client, werkse, officer, colleague
+):
+    # Awb 3:46, LEGAL.md 4.7: a refusal of the whole request that the approver returns is
+    # redrafted as that refusal, not as a decision per item (its items were never decided)
+    case = submit_rectification(client, werkse)
+    login(client, officer)
+    reasons = "Uw gegevens kwamen niet overeen met onze administratie."
+    do_task(
+        client,
+        case,
+        RectificationFlow.verify_identity,
+        {"method": "held_data", "established": "no", "note": reasons},
+    )
+    do_task(client, case, RectificationFlow.draft_refusal, {"reasons": reasons})
+    client.logout()
+    login(client, colleague)
+    do_task(client, case, RectificationFlow.approve, {"decision": "return", "note": "Korter."})
+    assert case.status == CaseStatus.DRAFTING
+    assert open_task(case, RectificationFlow.draft_refusal).status == "NEW"
+    assert not case.process.task_set.filter(flow_task=RectificationFlow.draft_decision).exists()
 
 
 def test_granted_items_need_a_system(client, werkse, officer):
@@ -304,7 +342,7 @@ def _bring_to(client, case, node, officer, werkse):
         return
     data, _rows = assessment_form(client, case, RectificationFlow.assess)
     if node is RectificationFlow.draft_refusal:
-        set_row(data, 0, decision="refused", legal_ground="accurate", reason="Klopt.")
+        data.update(is_avg_request="no", note="Dit gaat over een parkeervergunning.")
         do_task(client, case, RectificationFlow.assess, data)
         return
     set_row(data, 0, decision="granted")

@@ -43,12 +43,12 @@ from tests.domain_fixtures import _staff, login
 from tests.requests_flow.items_helpers import (
     assessment_form,
     do_task,
+    letter_raw_text,
     letter_text,
     open_task,
     public_submit,
     set_row,
     systems,
-    take,
 )
 
 pytestmark = pytest.mark.django_db
@@ -182,13 +182,47 @@ def test_erasure_refused_entirely_and_wrong_role(
     data, _rows = assessment_form(client, case, ErasureFlow.assess)
     set_row(data, NIEUWSBRIEF, decision="refused", legal_ground="no_17_1", reason="Niet nodig.")
     do_task(client, case, ErasureFlow.assess, data)
-    assert case.outcome == Outcome.REFUSED
-    task = take(client, open_task(case, ErasureFlow.draft_refusal))
-    reasons = client.get(reverse("officer:task", args=[task.pk])).context["form"]["reasons"]
-    do_task(client, case, ErasureFlow.draft_refusal, {"reasons": reasons.value()})
+    assert case.outcome == Outcome.REFUSED and case.decision_reasons == ""
+    # refused item by item: drafted per item like any such decision, not as one refusal
+    assert not case.process.task_set.filter(flow_task=ErasureFlow.draft_refusal).exists()
+    do_task(client, case, ErasureFlow.draft_decision, {"remarks": ""})
     approve(client, case, ErasureFlow.approve, colleague, officer)
-    text = letter_text(case)
-    assert "Wij wijzen uw verzoek af" in text and "Niet nodig." in text
+    text = letter_raw_text(case)
+    assert "Wij wijzen uw verzoek af" in text
+    with translation.override("nl"):
+        for item in case.items.all():
+            # Awb 3:46: each item's ground and reasons once, in the table
+            assert text.count(item.reason) == 1, item.reason
+            assert text.count(str(ItemGround(item.legal_ground).label)) == 1, item.legal_ground
+
+
+def test_erasure_refused_for_an_english_requester_in_english_grounds(
+    client, werkse, officer, colleague
+):
+    # LEGAL.md 5.6, Awb 3:46: a Dutch officer decides; the English requester's letter gives each
+    # item's ground in English, once, and no Dutch ground label
+    request_obj = public_submit(
+        client, werkse, ["erasure"], language="en", **{"details-erasure_ground": "a"}
+    )
+    services.confirm_email(request_obj)
+    case = request_obj.cases.get()
+    login(client, officer)
+    verify(client, case, ErasureFlow.verify_identity)
+    data, _rows = assessment_form(client, case, ErasureFlow.assess)
+    reason = "You are still subscribed to the newsletter."
+    set_row(data, NIEUWSBRIEF, decision="refused", legal_ground="other", reason=reason)
+    do_task(client, case, ErasureFlow.assess, data)
+    do_task(client, case, ErasureFlow.draft_decision, {"remarks": ""})
+    approve(client, case, ErasureFlow.approve, colleague, officer)
+    text = letter_raw_text(case)
+    assert "We refuse your request." in text
+    for item in case.items.all():
+        assert text.count(item.reason) == 1, item.reason
+        with translation.override("en"):
+            assert text.count(str(ItemGround(item.legal_ground).label)) == 1
+    with translation.override("nl"):
+        for ground in ItemGround:
+            assert str(ground.label) not in text, ground
 
 
 # --- beperking (AVG 18) ------------------------------------------------------------------------
@@ -423,12 +457,15 @@ def test_portability_public_task_refused_with_20_3_and_linked_inzage(
     assert open_task(access, AccessFlow.assess).status == "NEW"
     client.post(reverse("officer:case_offer_access", args=[case.pk]))
     assert case.linked_cases.count() == 1  # one click, one case
-    task = take(client, open_task(case, PortabilityFlow.draft_refusal))
-    reasons = client.get(reverse("officer:task", args=[task.pk])).context["form"]["reasons"]
-    do_task(client, case, PortabilityFlow.draft_refusal, {"reasons": reasons.value()})
+    do_task(client, case, PortabilityFlow.draft_decision, {"remarks": ""})
     approve(client, case, PortabilityFlow.approve, colleague, officer)
-    text = letter_text(case)
+    text = letter_raw_text(case)
     assert "artikel 20 lid 3 AVG" in text and "inzage" in text
+    with translation.override("nl"):
+        public_task = str(ItemGround.PUBLIC_TASK_PORTABILITY.label)
+    refused_for_public_task = case.items.filter(legal_ground=ItemGround.PUBLIC_TASK_PORTABILITY)
+    assert text.count(public_task) == refused_for_public_task.count() == 2  # one per line
+    assert text.count("Geen abonnee.") == 1
 
 
 def test_portability_granted_comes_with_a_json_and_csv_export(client, werkse, officer, colleague):
