@@ -248,6 +248,10 @@ def _missing_content(case: Case, template_name: str) -> list[str]:
                 )
     if template_name == ITEMS_TEMPLATE:
         missing += _missing_item_content(case)
+    elif case.refusal_ground == RefusalGround.NO_REPLY:
+        # the letter states what we asked for and the reply term that ran out (Awb 4:5)
+        if case.expired_information_request() is None:
+            missing.append("the request for information whose reply term ran out (Awb 4:5)")
     elif (
         case.outcome in (Outcome.REFUSED, Outcome.PARTLY_GRANTED, Outcome.NOT_HANDLED)
         and not case.decision_reasons.strip()
@@ -347,6 +351,9 @@ def _context(case: Case, sent_on: datetime.date) -> dict:
         "is_partial": case.outcome == Outcome.PARTLY_GRANTED,
         "is_refused": case.outcome == Outcome.REFUSED,
         "is_not_handled": case.outcome == Outcome.NOT_HANDLED,
+        "expired_request": case.expired_information_request()
+        if case.refusal_ground == RefusalGround.NO_REPLY
+        else None,
         "article": _ARTICLE.get(case.right, ""),
         "items": list(case.items.select_related("activity")),
         "executions": list(case.executions.select_related("system").filter(done_on__isnull=False)),

@@ -352,6 +352,15 @@ class Case(models.Model):
             return "near"
         return "ok"
 
+    def expired_information_request(self):
+        """The request for information whose reply term ran out unanswered: the reason of a
+        decision not to handle the request (Awb 4:5); None when there is none."""
+        return (
+            self.information_requests.filter(status=InformationStatus.EXPIRED)
+            .order_by("-reply_due_on", "-pk")
+            .first()
+        )
+
 
 class CaseProcess(Process):
     """The viewflow process of one case."""

@@ -239,15 +239,9 @@ def expire_information_request(case: Case) -> None:
     case.refusal_ground = RefusalGround.NO_REPLY
     case.drafted_by = None
     case.approved_by = None
-    with translation.override(case.request.language):
-        case.decision_reasons = _(
-            "On %(sent)s we asked you in writing for: %(what)s We asked you to reply by "
-            "%(due)s. We have not received your reply."
-        ) % {
-            "sent": _date(info.sent_on),
-            "what": info.what_is_needed,
-            "due": _date(info.reply_due_on),
-        }
+    # the letter states what we asked for and the reply term from `info`, in the requester's
+    # language when it is rendered: no reasons to write down here
+    case.decision_reasons = ""
     refresh_deadlines(case)
     _move(
         case,

@@ -14,6 +14,7 @@ from requests_flow.constants import (
     AuditAction,
     CaseStatus,
     Outcome,
+    RefusalGround,
 )
 from requests_flow.models import (
     AccessAnswer,
@@ -77,8 +78,10 @@ def draft_answer(*, case: Case, actor, answer: dict[str, str], data_processed: b
 
 @transaction.atomic
 def draft_refusal(*, case: Case, actor, reasons: str) -> None:
-    """The officer's reasons for refusing (Awb 3:46), ready for approval."""
-    if not reasons.strip():
+    """The officer's reasons for refusing (Awb 3:46), ready for approval. A request not handled
+    for want of a reply needs none: its letter states what we asked for and the reply term
+    (Awb 4:5), and `reasons` are only remarks added to that."""
+    if not reasons.strip() and case.refusal_ground != RefusalGround.NO_REPLY:
         raise ServiceError(_("A refusal needs its reasons."))
     case.decision_reasons = reasons
     if case.outcome not in (Outcome.REFUSED, Outcome.NOT_HANDLED):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
 from requests_flow import services
-from requests_flow.constants import InformationKind, ItemDecision
+from requests_flow.constants import InformationKind, ItemDecision, RefusalGround
 from requests_flow.forms import (
     ASK,
     EXCESSIVE,
@@ -229,6 +229,16 @@ class DraftRefusalView(TaskFormView):
     def get_initial(self):
         return {"reasons": self.case.decision_reasons}
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.case.refusal_ground == RefusalGround.NO_REPLY:
+            # the letter gives these reasons itself (Awb 4:5): the officer only adds remarks
+            form.fields["reasons"].required = False
+            form.fields["reasons"].label = _(
+                "Remarks for the letter (optional; it states what we asked for and the reply term)"
+            )
+        return form
+
     def perform(self, form):
         services.draft_refusal(
             case=self.case, actor=self.request.user, reasons=form.cleaned_data["reasons"]
@@ -240,13 +250,16 @@ class ApproveView(TaskFormView):
     template_name = "officer/task_approve.html"
 
     def get_context_data(self, **kwargs):
-        # what the letter will state per item
+        # what the letter will state: the decision per item, or what we asked for in vain
         case = self.case
         return {
             **super().get_context_data(**kwargs),
             "items": case.items.exclude(decision=ItemDecision.PENDING),
             "executions": case.executions.select_related("system", "done_by"),
             "notifications": case.notifications.all(),
+            "expired_request": case.expired_information_request()
+            if case.refusal_ground == RefusalGround.NO_REPLY
+            else None,
         }
 
     def perform(self, form):

@@ -210,8 +210,35 @@ def test_no_reply_within_the_term_ends_not_handled(
     assert case.status == CaseStatus.CLOSED
     text = pdf_text(case.documents.filter(kind="letter").latest("pk"))
     assert "niet in behandeling" in text
-    assert "3 april 2026" in text  # the reasons name the term that ran out
+    # Awb 3:46: the reasons name what we asked for and the term that ran out, once
+    assert text.count(case.information_requests.get().what_is_needed) == 1
+    assert text.count("3 april 2026") == 1
     assert "bezwaarschrift" in text  # Awb 6:7: the remedies clause
+
+
+def test_returned_not_handled_decision_is_redrafted_without_reasons_of_its_own(
+    time_machine, client, case_2_march, officer, colleague
+):
+    # Awb 4:5, 3:46: the letter itself states what we asked for and the term; redrafting a
+    # returned "not handled" decision asks no reasons, and the letter still says it once
+    case = case_2_march
+    at(time_machine, "2026-03-20 11:00")
+    _ask_identity_proof(client, case, officer, term_days=14)  # reply by 3 April
+    at(time_machine, "2026-04-04 00:30")
+    sweep()
+    client.logout()
+    login(client, colleague)
+    do_task(client, case, AccessFlow.approve, {"decision": "return", "note": "Nog eens lezen."})
+    client.logout()
+    login(client, officer)
+    assert do_task(client, case, AccessFlow.draft_refusal, {"reasons": ""}).status_code == 302
+    assert case.status == CaseStatus.APPROVAL and case.outcome == Outcome.NOT_HANDLED
+    client.logout()
+    login(client, colleague)
+    do_task(client, case, AccessFlow.approve, {"decision": "approve"})
+    text = pdf_text(case.documents.filter(kind="letter").latest("pk"))
+    assert text.count(case.information_requests.get().what_is_needed) == 1
+    assert text.count("3 april 2026") == 1
 
 
 def test_extension_with_notice_letter(time_machine, client, case_2_march, officer, mailoutbox):

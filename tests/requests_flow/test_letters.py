@@ -27,6 +27,8 @@ from requests_flow import services
 from requests_flow.constants import (
     ITEM_GROUNDS,
     Channel,
+    InformationKind,
+    InformationStatus,
     ItemDecision,
     ItemGround,
     Language,
@@ -48,6 +50,7 @@ from requests_flow.models import (
     AccessAnswer,
     Case,
     CaseDocument,
+    InformationRequest,
     Request,
     SourceFinding,
 )
@@ -360,6 +363,7 @@ def test_not_handled_letter_for_a_private_organisation(private_org):
     case = make_case(
         private_org,
         outcome=Outcome.NOT_HANDLED,
+        refusal_ground=RefusalGround.IDENTITY_NOT_ESTABLISHED,
         right=Right.ERASURE,
         decision_reasons="Wij vroegen op 4 maart om uw klantnummer; dat kwam niet.",
     )
@@ -392,6 +396,48 @@ def test_english_refusal_not_an_avg_request(public_body):
     assert "We refuse your request." in text
     assert "Your question is about a parking permit, not about personal data." in text
     assert "Complaint to the Autoriteit Persoonsgegevens" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", [Language.NL, Language.EN])
+def test_not_handled_letter_says_once_what_we_asked_for_and_when(public_body, officer, language):
+    # Awb 4:5, Awb 3:46: the request for information and its term are the reasons, stated once
+    case = make_case(public_body, language=language, right=Right.RESTRICTION, outcome="")
+    asked = "Welke gegevens bedoelt u precies?"
+    InformationRequest.objects.create(
+        case=case,
+        kind=InformationKind.CLARIFICATION,
+        what_is_needed=asked,
+        sent_on=datetime.date(2026, 3, 4),
+        reply_due_on=datetime.date(2026, 3, 18),
+        status=InformationStatus.EXPIRED,
+        created_by=officer,
+    )
+    Case.objects.filter(pk=case.pk).update(
+        outcome=Outcome.NOT_HANDLED, refusal_ground=RefusalGround.NO_REPLY
+    )
+    case.refresh_from_db()
+
+    text = pdftotext(decision_letter(case, SENT_ON))
+
+    assert text.count(asked) == 1
+    day, term = {Language.NL: ("4 maart 2026", "18 maart 2026")}.get(
+        language, ("4 March 2026", "18 March 2026")
+    )
+    assert text.count(day) == 1 and text.count(term) == 1
+    assert "bezwaarschrift" in text  # Awb 6:7
+    assert AP_CLAUSE in text  # AVG 12(4)
+
+
+@pytest.mark.django_db
+def test_not_handled_without_the_expired_request_refuses_to_render(public_body):
+    # Awb 4:5: "not handled" for want of a reply names what was asked; without it, no letter
+    case = make_case(
+        public_body, outcome=Outcome.NOT_HANDLED, refusal_ground=RefusalGround.NO_REPLY
+    )
+
+    with pytest.raises(LetterIncomplete, match="request for information"):
+        decision_letter(case, SENT_ON)
 
 
 # --- decisions per item --------------------------------------------------------------------------
