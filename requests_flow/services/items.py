@@ -11,7 +11,7 @@ task, per recipient).
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from organisations.constants import LegalBasis
@@ -140,8 +140,15 @@ def register_activities(case: Case):
 
 def default_decision(case: Case, activity) -> tuple[str, str, str]:
     """The decision, ground and reasons a register line suggests for this right: its retention
-    rule for erasure (17(3)), its legal basis for objection (21(1)) and portability (20)."""
-    basis = str(activity.get_legal_basis_display())
+    rule for erasure (17(3)), its legal basis for objection (21(1)) and portability (20).
+
+    The reasons go into the letter as the officer leaves them, so the words we write for them
+    are in the requester's language (as `access_answer_defaults` does); the register's own
+    text (the retention rule) is what the register says."""
+    with translation.override(case.request.language):
+        basis = _("Our register gives the legal basis of this processing as: %(basis)s.") % {
+            "basis": activity.get_legal_basis_display()
+        }
     if case.right == Right.ERASURE and activity.erasure_exception:
         return ItemDecision.REFUSED, activity.erasure_exception, activity.retention
     if case.right == Right.OBJECTION and not activity.public_task_or_legitimate_interest:

@@ -209,7 +209,12 @@ def test_objection_from_form_to_pdf(
     assert _label(LegalBasis.PUBLIC_TASK) in items.nth(REINTEGRATIE).inner_text()
     assert _label(LegalBasis.CONSENT) in items.nth(NIEUWSBRIEF).inner_text()
     assert page.input_value(f"#id_items-{NIEUWSBRIEF}-legal_ground") == ItemGround.NOT_E_OR_F
-    assert page.input_value(f"#id_items-{NIEUWSBRIEF}-reason") == _label(LegalBasis.CONSENT)
+    # the suggested reasons name that basis, in the requester's language (Dutch here)
+    basis = _nl(
+        "Our register gives the legal basis of this processing as: %(basis)s.",
+        basis=_label(LegalBasis.CONSENT),
+    )
+    assert page.input_value(f"#id_items-{NIEUWSBRIEF}-reason") == basis
     page.locator(f"input[name='items-{SUBSIDIE}-decision'][value=refused]").check()
     page.select_option(f"#id_items-{SUBSIDIE}-legal_ground", ItemGround.COMPELLING_GROUNDS)
     only_system(page, cvs)

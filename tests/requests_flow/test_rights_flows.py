@@ -15,7 +15,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from notifications.models import OutboxMessage
-from organisations.constants import Role
+from organisations.constants import LegalBasis, Role
 from organisations.models import SourceSystem
 from records.services import dossiers_due
 from requests_flow import links, services
@@ -397,6 +397,27 @@ def test_objection_only_against_e_or_f_and_balancing_is_written_and_approved(
     assert "verzet tegen het gebruik van uw gegevens" in text
     assert "artikel 21" in text and balancing in text
     assert "bezwaarschrift" in text  # the Awb remedy, named as such only here
+
+
+def test_objection_reasons_prefilled_in_the_requesters_language(client, werkse, officer):
+    # AVG 21(1), LEGAL.md 5.6: the reasons the register suggests go into the letter as the
+    # officer leaves them, so they are written in the requester's language
+    request_obj = public_submit(
+        client,
+        werkse,
+        ["objection"],
+        language="en",
+        **{"details-objection_situation": "I keep being called."},
+    )
+    services.confirm_email(request_obj)
+    case = request_obj.cases.get()
+    login(client, officer)
+    verify(client, case, ObjectionFlow.verify_identity, method="email_confirmed")
+    _data, rows = assessment_form(client, case, ObjectionFlow.assess)
+    assert rows[NIEUWSBRIEF]["legal_ground"] == ItemGround.NOT_E_OR_F
+    with translation.override("en"):
+        expected = gettext("Our register gives the legal basis of this processing as: %(basis)s.")
+        assert rows[NIEUWSBRIEF]["reason"] == expected % {"basis": LegalBasis.CONSENT.label}
 
 
 def test_objection_wording_on_the_public_form(client, werkse):
