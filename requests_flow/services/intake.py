@@ -26,6 +26,7 @@ from requests_flow.models import (
 )
 from requests_flow.references import next_reference
 from requests_flow.services._common import ServiceError, _audit, _date, _move
+from requests_flow.services.items import add_case_items
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ def submit_request(
     confirm_by_email: bool = True,
     representative: Representative | None = None,
     authority_evidence=(),
+    details: dict[str, dict] | None = None,
 ) -> Request:
     """Register a request with one case per right and start each case's flow.
 
@@ -73,14 +75,14 @@ def submit_request(
     second submission with the same idempotency key returns the first request unchanged. A
     request made by a representative records both people and the evidence of authority that
     came with it (checked uploads); every message then goes to the representative (LEGAL.md
-    2.3).
+    2.3). `details` holds, per right, what the form asked for it (`add_case_items`' arguments:
+    items, evidence, ground, details).
+
+    A double submission is caught by the key's unique index, not looked up first: the second
+    insert waits for the first transaction and then fails, and the first request is returned.
     """
     from requests_flow.flows import FLOW_FOR_RIGHT
 
-    if idempotency_key is not None:
-        existing = Request.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
     unknown = [r for r in rights if r not in FLOW_FOR_RIGHT]
     if not rights or unknown:
         raise ServiceError(_("This organisation cannot handle this kind of request online yet."))
@@ -102,6 +104,8 @@ def submit_request(
                 _record_representative(request_obj, representative)
             for case in open_cases(request_obj, rights):
                 _store_authority_evidence(case, authority_evidence)
+                if details and details.get(case.right):
+                    add_case_items(case=case, actor=actor, **details[case.right])
             # the counter is locked last, so it is held only for the commit (STACK-FACTS)
             assign_reference(request_obj)
             if request_obj.correspondent_email and confirm_by_email:

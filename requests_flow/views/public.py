@@ -4,13 +4,11 @@ No account is needed: what a requester may see is reached through signed, expiri
 (requests_flow.links). None of these pages needs JavaScript.
 """
 
-import contextlib
 import re
 from functools import wraps
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -139,20 +137,17 @@ def request_form(request, slug):
                 )
             per_right = {right: details.details_for(right) for right in data["rights"]}
             per_right = {right: kw for right, kw in per_right.items() if any(kw.values())}
-            # one transaction for the request and its details; none needed without details
-            with transaction.atomic() if per_right else contextlib.nullcontext():
-                request_obj = services.submit_request(
-                    organisation=organisation,
-                    rights=data["rights"],
-                    requester=own,
-                    description=data["description"],
-                    language=data["language"],
-                    idempotency_key=data["idempotency_key"],
-                    representative=representative,
-                    authority_evidence=data["authority_files"],
-                )
-                for case in request_obj.cases.filter(right__in=list(per_right)):
-                    services.add_case_items(case=case, **per_right[case.right])
+            request_obj = services.submit_request(
+                organisation=organisation,
+                rights=data["rights"],
+                requester=own,
+                description=data["description"],
+                language=data["language"],
+                idempotency_key=data["idempotency_key"],
+                representative=representative,
+                authority_evidence=data["authority_files"],
+                details=per_right,
+            )
             token = signing.dumps(request_obj.pk, salt=SUBMITTED_SALT)
             return redirect("public:submitted", token=token)
     else:
