@@ -21,7 +21,7 @@ from viewflow.workflow import flow, lock
 
 from requests_flow import deadlines, services
 from requests_flow.constants import InformationStatus
-from requests_flow.flows.nodes import DeadlineTimer, FourEyesView
+from requests_flow.flows.nodes import CaseStart, DeadlineTimer, FourEyesView
 from requests_flow.models import Case, CaseProcess
 from requests_flow.services import clock
 from requests_flow.views import tasks
@@ -39,7 +39,7 @@ class RequestFlowBase:
     process_class = CaseProcess
     lock_impl = lock.select_for_update_lock
 
-    start = flow.StartHandle(this.start_case).Next(this.begin)
+    start = CaseStart(this.start_case).Next(this.begin)
 
     begin = (
         flow.Split()
