@@ -22,6 +22,7 @@ from bench.pgdb import drop_database, recreate_database  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+os.environ.setdefault("ANYMAIL_WEBHOOK_SECRET", "bench:bench-only-webhook-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")  # the test client speaks plain HTTP
