@@ -2,17 +2,15 @@
 
 from django.db import connection, transaction
 
-from requests_flow.models import ReferenceCounter
-
 PREFIX = "AVG"
 
-_TABLE = ReferenceCounter._meta.db_table
 # One statement creates the year's row or takes its next number, and leaves the row locked
 # until commit, like select_for_update would (STACK-FACTS, Databases); PostgreSQL and SQLite
 # (3.35 and newer) both know INSERT ... ON CONFLICT ... RETURNING. Three round trips were one.
+# The table is ReferenceCounter's, named in full: nothing in the statement is built at run time.
 _NEXT = (
-    f'INSERT INTO "{_TABLE}" ("year", "last") VALUES (%s, 1) '
-    f'ON CONFLICT ("year") DO UPDATE SET "last" = "{_TABLE}"."last" + 1 '
+    'INSERT INTO "requests_flow_referencecounter" ("year", "last") VALUES (%s, 1) '
+    'ON CONFLICT ("year") DO UPDATE SET "last" = "requests_flow_referencecounter"."last" + 1 '
     'RETURNING "last"'
 )
 
