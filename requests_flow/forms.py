@@ -20,6 +20,7 @@ from requests_flow.constants import (
     Right,
 )
 from requests_flow.models import AccessAnswer
+from requests_flow.services._common import ServiceError, check_case_date
 from requests_flow.uploads import UploadRefused, check_upload
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -515,11 +516,34 @@ class ExtensionForm(forms.Form):
     )
 
 
-class NoticeOfDefaultForm(forms.Form):
+class CaseDatesForm(forms.Form):
+    """A task form with dates of things done on the case: each between the request's receipt
+    and today (`check_case_date`, which the service applies too), the error beside its field."""
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def check_date(self, name: str) -> None:
+        day = self.cleaned_data.get(name)
+        if day is None:
+            return
+        try:
+            check_case_date(day, self.case)
+        except ServiceError as exc:
+            self.add_error(name, str(exc))
+
+
+class NoticeOfDefaultForm(CaseDatesForm):
     received_on = forms.DateField(
         label=_("Date the notice of default was received"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def clean(self):
+        data = super().clean()
+        self.check_date("received_on")
+        return data
 
 
 class DecreedDayForm(forms.Form):

@@ -19,11 +19,11 @@ from requests_flow.forms import (
     MANIFESTLY_UNFOUNDED_CHOICES,
     UNFOUNDED,
     YES_NO,
+    CaseDatesForm,
     InformationRequestFields,
     MultipleFileField,
     _checked_uploads,
 )
-from requests_flow.services._common import ServiceError, check_case_date
 
 RECTIFICATION_ROWS = 3
 
@@ -275,24 +275,6 @@ class ItemDecisionForm(forms.Form):
 
 
 ItemDecisionFormSet = forms.formset_factory(ItemDecisionForm, extra=0)
-
-
-class CaseDatesForm(forms.Form):
-    """A task form with dates of things done on the case: each between the request's receipt
-    and today (`check_case_date`, which the service applies too), the error beside its field."""
-
-    def __init__(self, *args, case, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.case = case
-
-    def check_date(self, name: str) -> None:
-        day = self.cleaned_data.get(name)
-        if day is None:
-            return
-        try:
-            check_case_date(day, self.case)
-        except ServiceError as exc:
-            self.add_error(name, str(exc))
 
 
 class ExecuteForm(CaseDatesForm):

@@ -49,9 +49,9 @@ def _date(value: datetime.date) -> str:
 
 def check_case_date(day: datetime.date, case) -> None:
     """A date an officer records for something done on `case` (a change carried out in a
-    system, a recipient told, AVG 19) lies between the request's receipt and today: nothing is
-    done for a request before it arrived, and the audit trail must be true (AVG 5(2)). The task
-    forms call this too, to show the error beside the field."""
+    system, a recipient told (AVG 19), a notice of default received) lies between the request's
+    receipt and today: nothing happens for a request before it arrived, and the audit trail must
+    be true (AVG 5(2)). The forms call this too, to show the error beside the field."""
     received_on = case.request.received_on
     if day < received_on:
         raise ServiceError(

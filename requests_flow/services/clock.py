@@ -36,7 +36,7 @@ from requests_flow.models import (
     InformationRequest,
     NoticeOfDefault,
 )
-from requests_flow.services._common import ServiceError, _audit, _date, _move
+from requests_flow.services._common import ServiceError, _audit, _date, _move, check_case_date
 
 # The moments the deadline watch of every flow waits for (DeadlineTimer nodes name one).
 INTERNAL_REMINDER = "internal_reminder"
@@ -353,8 +353,7 @@ def record_notice_of_default(*, case: Case, actor, received_on: datetime.date) -
     only: a private organisation owes no penalty (LEGAL.md 1.6)."""
     if not case.organisation.is_public_body:
         raise ServiceError(_("A notice of default applies only to public bodies (Awb 4:17)."))
-    if received_on > timezone.localdate():
-        raise ServiceError(_("The date of receipt cannot lie in the future."))
+    check_case_date(received_on, case)
     premature = received_on <= case.legal_due_on
     notice = NoticeOfDefault.objects.create(
         case=case,

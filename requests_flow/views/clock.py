@@ -27,9 +27,9 @@ def _clock_case(request, pk):
     return case
 
 
-def _case_action(request, pk, form_class, template, perform):
+def _case_action(request, pk, make_form, template, perform):
     case = _clock_case(request, pk)
-    form = form_class(request.POST or None)
+    form = make_form(request.POST or None, case)
     if request.method == "POST" and form.is_valid():
         try:
             perform(case, form.cleaned_data)
@@ -54,7 +54,9 @@ def extend(request, pk):
             % {"date": extension.legal_due_after.strftime("%d-%m-%Y")},
         )
 
-    return _case_action(request, pk, ExtensionForm, "officer/case_extend.html", perform)
+    return _case_action(
+        request, pk, lambda data, case: ExtensionForm(data), "officer/case_extend.html", perform
+    )
 
 
 @officer_required
@@ -68,7 +70,11 @@ def notice_of_default(request, pk):
         messages.success(request, _("Notice of default recorded; the FG has been alerted."))
 
     return _case_action(
-        request, pk, NoticeOfDefaultForm, "officer/case_notice_of_default.html", perform
+        request,
+        pk,
+        lambda data, case: NoticeOfDefaultForm(data, case=case),
+        "officer/case_notice_of_default.html",
+        perform,
     )
 
 

@@ -9,13 +9,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from pypdf import PdfReader
 from viewflow.workflow.status import STATUS
 
+from notifications.models import OutboxMessage
 from notifications.sweeps import run_periodic_work
 from requests_flow import services
-from requests_flow.constants import CaseStatus, InformationStatus, Outcome
+from requests_flow.constants import AuditAction, CaseStatus, InformationStatus, Outcome
 from requests_flow.flows import AccessFlow
 from requests_flow.models import AuditEntry, Case
 from tests.domain_fixtures import login, submit_access_request
@@ -323,6 +326,38 @@ def test_premature_notice_is_flagged(time_machine, case_2_march, officer):
     )
     assert notice.premature
     assert notice.penalty_starts_on == D(2026, 4, 17)  # D1 + 1 = 3 April, + 14 days
+
+
+NOTICE_DAYS = {"before_receipt": D(2026, 3, 1), "in_the_future": D(2026, 4, 11)}
+
+
+@pytest.mark.parametrize("day", NOTICE_DAYS.values(), ids=NOTICE_DAYS.keys())
+def test_notice_of_default_lies_between_receipt_and_today(
+    time_machine, client, case_2_march, officer, day
+):
+    # Awb 4:17, AVG 5(2): no notice of default arrives before the request nor tomorrow; the
+    # penalty start is computed from this date, so a wrong one is refused beside the field
+    at(time_machine, "2026-04-10 10:00")
+    login(client, officer)
+    response = client.post(
+        reverse("officer:case_notice", args=[case_2_march.pk]), {"received_on": day.isoformat()}
+    )
+    with translation.override("nl"):
+        if day > D(2026, 4, 10):
+            expected = gettext("The date cannot lie in the future.")
+        else:
+            expected = gettext(
+                "The date cannot lie before the request was received (%(date)s)."
+            ) % {"date": date_format(D(2026, 3, 2), "j F Y")}
+    assert response.status_code == 200
+    assert response.context["form"].errors["received_on"] == [expected]
+    assert expected in response.content.decode()
+    assert not case_2_march.notices_of_default.exists()
+    assert not case_2_march.audit_entries.filter(action=AuditAction.NOTICE_OF_DEFAULT).exists()
+    assert not OutboxMessage.objects.filter(template="notice_of_default").exists()
+    # the service refuses it too, whoever calls it
+    with pytest.raises(services.ServiceError):
+        services.record_notice_of_default(case=case_2_march, actor=officer, received_on=day)
 
 
 def test_private_organisation_has_no_notice_of_default(workways, other_officer):
