@@ -110,6 +110,20 @@ def _open_information_request(case: Case) -> InformationRequest | None:
     return case.information_requests.filter(status=InformationStatus.OPEN).first()
 
 
+def _check_open(case: Case) -> None:
+    """The clock runs only until the decision is made known. A restriction in force is decided
+    but not closed (AVG 18(3)), so "closed" would be untrue there."""
+    if case.status == CaseStatus.RESTRICTION_IN_FORCE:
+        raise ServiceError(
+            _(
+                "The decision has been sent. The restriction stays in force until it is lifted, "
+                "and the requester is told before that (AVG 18(3))."
+            )
+        )
+    if not case.is_open:
+        raise ServiceError(_("This case is closed."))
+
+
 @transaction.atomic
 def request_information(
     *, case: Case, actor, kind: str, what_is_needed: str, reply_term_days: int
@@ -119,8 +133,7 @@ def request_information(
     with 4:15(1)(a); AVG 12(6)). No reply term, no pause."""
     from requests_flow import letters
 
-    if not case.is_open:
-        raise ServiceError(_("This case is closed."))
+    _check_open(case)
     if _open_information_request(case) is not None:
         raise ServiceError(_("An information request is already waiting for a reply."))
     if reply_term_days < 1:
@@ -259,8 +272,7 @@ def extend_deadline(*, case: Case, actor, reason: str, explanation: str, today=N
 
     today = today or timezone.localdate()
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if not case.is_open:
-        raise ServiceError(_("This case is closed."))
+    _check_open(case)
     if hasattr(case, "extension"):
         raise ServiceError(_("The deadline of this case has already been extended once."))
     if today > case.legal_due_on:

@@ -299,6 +299,47 @@ def _status_page(client, case) -> str:
     return client.get("/" + url.split("://", 1)[1].split("/", 1)[1]).content.decode()
 
 
+def test_restriction_in_force_is_not_called_closed(client, werkse, officer, colleague, owner):
+    # AVG 18(3), LEGAL.md 5.6: a restriction in force is decided, not closed; the requester's
+    # old withdrawal link and the officer's clock actions say so, and nothing changes
+    case = _restricted_case(client, werkse, officer, colleague, owner)
+    client.logout()
+    url = links.withdrawal_url(case)
+    response = client.get("/" + url.split("://", 1)[1].split("/", 1)[1])
+    with translation.override("nl"):
+        decided = gettext("We have already decided on this request")
+        in_force = gettext(
+            "We have sent you our decision on your request %(reference)s, so it can no longer be "
+            "withdrawn. The use of your data stays restricted until we lift the restriction, and "
+            "we will tell you before we do. Contact us and mention your reference if you have "
+            "questions."
+        ) % {"reference": case.request.reference}
+        closed = gettext("This request is already closed")
+        not_closed = gettext(
+            "The decision has been sent. The restriction stays in force until it is lifted, and "
+            "the requester is told before that (AVG 18(3))."
+        )
+    html = response.content.decode()
+    assert response.status_code == 410
+    assert decided in html and in_force in html and closed not in html
+    with translation.override("nl"):
+        with pytest.raises(services.ServiceError, match=re.escape(not_closed)):
+            services.extend_deadline(
+                case=case, actor=officer, reason="complexity", explanation="Veel systemen."
+            )
+        with pytest.raises(services.ServiceError, match=re.escape(not_closed)):
+            services.request_information(
+                case=case,
+                actor=officer,
+                kind="clarification",
+                what_is_needed="Uw nieuwe adres.",
+                reply_term_days=14,
+            )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RESTRICTION_IN_FORCE and case.outcome == Outcome.PARTLY_GRANTED
+    assert not case.information_requests.exists() and not hasattr(case, "extension")
+
+
 def test_restriction_in_force_after_the_decision_until_it_is_lifted(
     client, werkse, officer, colleague, owner, time_machine
 ):
