@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from notifications.services import send_pending_messages
+from organisations.models import SourceSystem
 from requests_flow.models import Case, Request
 from tests.domain_fixtures import browser_login
 
@@ -117,6 +118,22 @@ def execute_as_owner(browser, live_server, owner, case, flow, assert_accessible)
         assert_accessible(owner_page)
         complete(owner_page, to=r"/behandeling/$")
     owner_page.context.close()
+
+
+def start_assessment(page, officer, case, flow):
+    """The officer logs in, establishes the identity from held data and opens the assessment,
+    answering that it is an AVG request."""
+    browser_login(page, officer)
+    verify(page, case, flow)
+    open_task(page, case, flow.assess)
+    page.locator("input[name=is_avg_request][value=yes]").check()
+
+
+def cvs_owned_by(organisation, owner):
+    """The client tracking system, with `owner` as its system owner (who carries out changes)."""
+    cvs = SourceSystem.objects.get(organisation=organisation, name="Cliëntvolgsysteem (CVS)")
+    cvs.owners.add(owner)
+    return cvs
 
 
 def approve(browser, live_server, colleague, case, flow):

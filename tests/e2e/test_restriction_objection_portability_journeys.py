@@ -10,15 +10,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from organisations.constants import LegalBasis
-from organisations.models import SourceSystem
 from requests_flow.constants import CaseStatus, ItemGround, RestrictionGround, Right
 from requests_flow.flows import ObjectionFlow, PortabilityFlow, RestrictionFlow
 from requests_flow.models import Restriction
-from tests.domain_fixtures import browser_login
 from tests.e2e.rights_steps import (
     REQUESTER_EMAIL,
     approve,
     complete,
+    cvs_owned_by,
     decision_pdf_text,
     download,
     execute_as_owner,
@@ -26,8 +25,8 @@ from tests.e2e.rights_steps import (
     only_system,
     open_answer,
     open_task,
+    start_assessment,
     submit_and_confirm,
-    verify,
 )
 
 # the register rows for a Werkse! client, in the register's order (by name)
@@ -74,8 +73,7 @@ def test_restriction_from_form_to_pdf_and_lifted_after_the_notice(
     screenshot,
 ):
     # AVG 18(1)(a), 18(2), 18(3), AVG 19, Awb 3:46 and 6:7: the whole journey in the browser
-    cvs = SourceSystem.objects.get(organisation=werkse, name="Cliëntvolgsysteem (CVS)")
-    cvs.owners.add(system_owner)
+    cvs = cvs_owned_by(werkse, system_owner)
 
     def fill(page):
         page.fill("#id_details-restriction_what", "Mijn adres in het cliëntvolgsysteem.")
@@ -84,10 +82,7 @@ def test_restriction_from_form_to_pdf_and_lifted_after_the_notice(
     case = submit_and_confirm(page, werkse, "restriction", fill, assert_accessible, screenshot)
     assert case.ground_asked == RestrictionGround.ACCURACY_CONTESTED
 
-    browser_login(page, officer)
-    verify(page, case, RestrictionFlow)
-    open_task(page, case, RestrictionFlow.assess)
-    page.locator("input[name=is_avg_request][value=yes]").check()
+    start_assessment(page, officer, case, RestrictionFlow)
     assert _label(RestrictionGround.ACCURACY_CONTESTED) in page.locator("main").inner_text()
     refused = "U betwist alleen uw adres; die gegevens gebruiken wij hier niet."
     _refuse_row(page, SUBSIDIE, ItemGround.NO_RESTRICTION_GROUND, refused)
@@ -183,8 +178,7 @@ def test_objection_from_form_to_pdf(
 ):
     # AVG 21(1), LEGAL.md 4.5: only 6(1)(e)/(f); processing stops unless compelling grounds are
     # written down and approved; "verzet tegen verwerking", never "bezwaarschrift", in the UI
-    cvs = SourceSystem.objects.get(organisation=werkse, name="Cliëntvolgsysteem (CVS)")
-    cvs.owners.add(system_owner)
+    cvs = cvs_owned_by(werkse, system_owner)
     situation = "Werkgevers bellen mij steeds; ik zorg voor mijn zieke moeder."
 
     def fill(page):
@@ -195,10 +189,7 @@ def test_objection_from_form_to_pdf(
     case = submit_and_confirm(page, werkse, "objection", fill, assert_accessible, screenshot)
     assert situation in case.details
 
-    browser_login(page, officer)
-    verify(page, case, ObjectionFlow)
-    open_task(page, case, ObjectionFlow.assess)
-    page.locator("input[name=is_avg_request][value=yes]").check()
+    start_assessment(page, officer, case, ObjectionFlow)
     main = page.locator("main")
     assert situation in main.inner_text()
     assert _label(Right.OBJECTION) in main.inner_text()
@@ -263,10 +254,7 @@ def test_portability_from_form_to_pdf_and_export(
         page.fill("#id_details-portability_what", "Mijn gegevens voor de nieuwsbrief.")
 
     case = submit_and_confirm(page, werkse, "portability", fill, assert_accessible, screenshot)
-    browser_login(page, officer)
-    verify(page, case, PortabilityFlow)
-    open_task(page, case, PortabilityFlow.assess)
-    page.locator("input[name=is_avg_request][value=yes]").check()
+    start_assessment(page, officer, case, PortabilityFlow)
     for public_task in (SUBSIDIE, REINTEGRATIE):
         ground = page.input_value(f"#id_items-{public_task}-legal_ground")
         assert ground == ItemGround.PUBLIC_TASK_PORTABILITY
@@ -325,10 +313,7 @@ def test_portability_for_a_public_task_refused_with_linked_inzage(
     case = submit_and_confirm(
         page, werkse, "portability", lambda page: None, assert_accessible, screenshot
     )
-    browser_login(page, officer)
-    verify(page, case, PortabilityFlow)
-    open_task(page, case, PortabilityFlow.assess)
-    page.locator("input[name=is_avg_request][value=yes]").check()
+    start_assessment(page, officer, case, PortabilityFlow)
     not_subscribed = "U bent geen abonnee van de nieuwsbrief."
     _refuse_row(page, NIEUWSBRIEF, ItemGround.OTHER, not_subscribed)
     complete(page)

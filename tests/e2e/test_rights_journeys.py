@@ -6,16 +6,16 @@ from django.utils import timezone, translation
 from organisations.models import SourceSystem
 from requests_flow.constants import ErasureGround
 from requests_flow.flows import ErasureFlow, RectificationFlow
-from tests.domain_fixtures import browser_login
 from tests.e2e.rights_steps import (
     approve,
     complete,
+    cvs_owned_by,
     decision_pdf_text,
     execute_as_owner,
     only_system,
     open_task,
+    start_assessment,
     submit_and_confirm,
-    verify,
 )
 
 
@@ -31,8 +31,7 @@ def test_rectification_from_form_to_pdf(
     screenshot,
 ):
     # AVG 16, AVG 19, AVG 12(4), Awb 3:46 and 6:7: the whole journey in the browser
-    cvs = SourceSystem.objects.get(organisation=werkse, name="Cliëntvolgsysteem (CVS)")
-    cvs.owners.add(system_owner)
+    cvs = cvs_owned_by(werkse, system_owner)
 
     def fill(page):
         page.fill("#id_details-item_0_what", "Adres")
@@ -42,10 +41,7 @@ def test_rectification_from_form_to_pdf(
     case = submit_and_confirm(page, werkse, "rectification", fill, assert_accessible, screenshot)
     assert case.items.get().requested_value == "Nieuwe Langendijk 2"
 
-    browser_login(page, officer)
-    verify(page, case, RectificationFlow)
-    open_task(page, case, RectificationFlow.assess)
-    page.locator("input[name=is_avg_request][value=yes]").check()
+    start_assessment(page, officer, case, RectificationFlow)
     page.locator("input[name='items-0-decision'][value=granted]").check()
     only_system(page, cvs)
     page.fill("#id_recipients", "UWV\nSVB")
@@ -108,12 +104,9 @@ def test_erasure_from_form_to_pdf(
         page.locator("input[name='details-erasure_ground'][value=b]").check()
 
     case = submit_and_confirm(page, werkse, "erasure", fill, assert_accessible, screenshot)
-    browser_login(page, officer)
-    verify(page, case, ErasureFlow)
-    open_task(page, case, ErasureFlow.assess)
+    start_assessment(page, officer, case, ErasureFlow)
     with translation.override("nl"):
         assert str(ErasureGround.CONSENT_WITHDRAWN.label) in page.locator("main").inner_text()
-    page.locator("input[name=is_avg_request][value=yes]").check()
     assert_accessible(page)
     screenshot(page, "erasure-2-assess")
     complete(page)
