@@ -594,18 +594,8 @@ class _Walk:
                 (v for k, v in self.demo.decide.items() if row["description"].startswith(k)), {}
             )
             row = {**row, **changes}
-            decisions.append(
-                services.ItemDecisionInput(
-                    item_id=row.get("item_id"),
-                    activity_id=row.get("activity_id"),
-                    description=row["description"],
-                    current_value=row.get("current_value", ""),
-                    requested_value=row.get("requested_value", ""),
-                    decision=row["decision"] or ItemDecision.GRANTED,
-                    legal_ground=row.get("legal_ground", ""),
-                    reason=row.get("reason", ""),
-                )
-            )
+            row["decision"] = row["decision"] or ItemDecision.GRANTED
+            decisions.append(services.ItemDecisionInput.from_row(row))
         systems = defaults["systems"]
         if self.demo.systems is not None:
             systems = list(

@@ -68,6 +68,20 @@ class ItemDecisionInput:
     current_value: str = ""
     requested_value: str = ""
 
+    @classmethod
+    def from_row(cls, row: dict) -> "ItemDecisionInput":
+        """From a row of the assessment form (or of `assessment_defaults`, which pre-fills it)."""
+        return cls(
+            item_id=row.get("item_id"),
+            activity_id=row.get("activity_id"),
+            description=row["description"],
+            current_value=row.get("current_value", ""),
+            requested_value=row.get("requested_value", ""),
+            decision=row["decision"],
+            legal_ground=row.get("legal_ground", ""),
+            reason=row.get("reason", ""),
+        )
+
 
 @dataclass
 class Assessment:

@@ -98,18 +98,7 @@ class AssessItemsView(TaskFormView):
             )
         else:
             decisions = [
-                services.ItemDecisionInput(
-                    item_id=row.get("item_id"),
-                    activity_id=row.get("activity_id"),
-                    description=row["description"],
-                    current_value=row.get("current_value", ""),
-                    requested_value=row.get("requested_value", ""),
-                    decision=row["decision"],
-                    legal_ground=row.get("legal_ground", ""),
-                    reason=row.get("reason", ""),
-                )
-                for row in self.formset.cleaned_data
-                if row
+                services.ItemDecisionInput.from_row(row) for row in self.formset.cleaned_data if row
             ]
             recipients = data.get("recipients", "").splitlines()
             services.assess_items(
