@@ -15,7 +15,7 @@ from tests.domain_fixtures import login
 pytestmark = pytest.mark.django_db
 
 # Measured, and kept: a change that adds a query per submission shows up here first.
-SUBMISSION_QUERIES = 24
+SUBMISSION_QUERIES = 15
 # (one of them loads the session's verified second-factor device: django-otp's middleware;
 # three more read the identity policy, in the form and the service, and look for ID copies)
 # +1 since issue 3: the identity check looks for the dossier's other cases (verified once, for all)
