@@ -77,7 +77,7 @@ def test_redis_is_checked_when_celery_uses_it(client, settings):
 def test_redis_cache_is_checked_too(client, settings):
     run_periodic_work()
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_DB}
+        "default": {"BACKEND": "config.cache.SharedClientRedisCache", "LOCATION": REDIS_DB}
     }
     assert client.get("/healthz").json()["checks"]["redis"] == {"ok": True, "servers": 1}
 

@@ -1,0 +1,47 @@
+"""config.cache: production's Redis cache (CACHE_REDIS), which holds the public pages' rate
+limits, keeps one redis.Redis client per connection pool and counts like Django's own."""
+
+import uuid
+
+import pytest
+from django.core.cache import caches
+from django.urls import reverse
+
+from config.cache import SharedClientRedisCache
+
+pytestmark = pytest.mark.django_db
+
+REDIS_DB = "redis://127.0.0.1:6379/10"  # this branch's own Redis database (never flushed)
+
+
+def redis_cache(prefix: str) -> dict:
+    return {
+        "BACKEND": "config.cache.SharedClientRedisCache",
+        "LOCATION": REDIS_DB,
+        "KEY_PREFIX": prefix,
+    }
+
+
+def test_one_client_per_pool_and_counts_like_djangos_cache():
+    cache = SharedClientRedisCache(REDIS_DB, {"KEY_PREFIX": f"test-{uuid.uuid4()}"})
+    assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
+    assert cache.add("hits", 0, 60)
+    assert not cache.add("hits", 0, 60)
+    assert [cache.incr("hits"), cache.incr("hits")] == [1, 2]
+    with pytest.raises(ValueError):
+        cache.incr("never-set")  # Django's contract, which django-ratelimit relies on
+    cache.delete("hits")
+    assert cache.get("hits") is None
+
+
+def test_the_intake_limit_holds_on_the_redis_cache(client, werkse, settings):
+    # DESIGN.md: the public form is rate-limited per client address, across web processes
+    settings.CACHES = {**settings.CACHES, "ratelimit": redis_cache(f"test-{uuid.uuid4()}")}
+    settings.RATE_LIMIT_INTAKE = "2/h"
+    url = reverse("public:request_form", args=[werkse.slug])
+    for _ in range(2):
+        assert client.post(url, {"name": ""}).status_code == 200  # re-shown with errors
+    response = client.post(url, {"name": ""})
+    assert response.status_code == 429
+    assert "Te veel pogingen" in response.content.decode()
+    caches["ratelimit"].clear()
