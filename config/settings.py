@@ -122,9 +122,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env_bool("CACHE_REDIS", False):
-    CACHES = {
-        "default": {"BACKEND": "config.cache.SharedClientRedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "config.cache.SharedClientRedisCache", "LOCATION": REDIS_URL}}
 
 # Per-client-address rate limits of the public pages (django-ratelimit), counted in the
 # "ratelimit" cache: Redis when CACHE_REDIS is on (needed with several web processes), local

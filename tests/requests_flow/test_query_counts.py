@@ -15,7 +15,9 @@ from tests.domain_fixtures import login
 pytestmark = pytest.mark.django_db
 
 # Measured, and kept: a change that adds a query per submission shows up here first.
-SUBMISSION_QUERIES = 15
+# PostgreSQL writes a case's flow start in one statement (flows/nodes.py CaseStart); SQLite,
+# the embedded default, runs viewflow's own start (fourteen)
+SUBMISSION_QUERIES = {"postgresql": 11, "sqlite": 24}
 # (one of them loads the session's verified second-factor device: django-otp's middleware;
 # three more read the identity policy, in the form and the service, and look for ID copies)
 # +1 since issue 3: the identity check looks for the dossier's other cases (verified once, for all)
@@ -85,7 +87,7 @@ def test_submission_query_count_is_fixed(client, werkse):
     }
     queries, response = count_queries(lambda: client.post(url, data))
     assert response.status_code == 302
-    assert queries == SUBMISSION_QUERIES
+    assert queries == SUBMISSION_QUERIES[connection.vendor]
 
 
 def test_task_completion_query_count_is_fixed(client, access_case, officer):
