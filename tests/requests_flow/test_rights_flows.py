@@ -358,6 +358,7 @@ def test_restriction_in_force_after_the_decision_until_it_is_lifted(
         )
         answered = gettext("We have answered your request. You can download our answer below.")
         overdue = gettext("overdue")
+        decision_sent = gettext("decision sent")
     assert in_force == "Beperking van kracht"
     line = _status_line(client, case)
     assert in_force in line and closed not in line
@@ -383,6 +384,8 @@ def test_restriction_in_force_after_the_decision_until_it_is_lifted(
     assert not case.is_overdue() and case.deadline_band() == "ok"
     queue = client.get(reverse("officer:queue")).content.decode()
     assert case.reference in queue and overdue not in queue  # the notice task waits there
+    # its dates are shown as met, not as running deadlines
+    assert queue.count(f"({decision_sent})") == 2 and decision_sent == "besluit verzonden"
 
     do_task(
         client,
