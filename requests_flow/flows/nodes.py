@@ -69,6 +69,12 @@ class CaseStart(flow.StartHandle):
     def direct_branches(self):
         """The split's branches when the direct start can write this flow's start, else None."""
         split = self._next
+        tables = (
+            self.flow_class.process_class._meta.db_table,
+            self.flow_class.task_class._meta.db_table,
+        )
+        if tables != _START_SQL_TABLES:
+            return None
         if self._task_data or self._task_seed or type(split) is not flow.Split:
             return None
         branches = []
@@ -150,6 +156,7 @@ class CaseStart(flow.StartHandle):
 # branch with the split's tokens (viewflow.workflow.token: start/<split id>_<n>), and the
 # links from each task to the one before it. Data-modifying CTEs pass ids on through RETURNING;
 # the foreign keys are deferred to commit (Django's default), when every row is there.
+_START_SQL_TABLES = ("requests_flow_caseprocess", "viewflow_task")  # the tables it names
 _START_SQL = """
 WITH process AS (
     INSERT INTO viewflow_process (flow_class, status, created, data)
