@@ -96,15 +96,21 @@ def request_form(request, slug):
     available = offered_rights(organisation)
     if request.method == "POST" and available:
         form = RequestForm(request.POST, request.FILES, available_rights=available)
-        # what the form asks per right (items, grounds, evidence): issue 3
+        # what the form asks per right (items, grounds, evidence; issue 3), built and checked
+        # only for the rights ticked; a form that is re-shown asks about every right again
+        ticked = form.cleaned_data["rights"] if form.is_valid() else []
+        asked = [right for right in available if right in ticked]
         details = RightDetailsForm(
-            request.POST, request.FILES, available_rights=available, prefix="details"
+            request.POST, request.FILES, available_rights=asked, prefix="details"
         )
-        if (
-            form.is_valid()
-            and details.is_valid()
-            and details.validate_for(form.cleaned_data["rights"])
-        ):
+        valid = bool(ticked) and details.is_valid() and details.validate_for(ticked)
+        if not valid:
+            details = RightDetailsForm(
+                request.POST, request.FILES, available_rights=available, prefix="details"
+            )
+            if ticked and details.is_valid():
+                details.validate_for(ticked)
+        if valid:
             data = form.cleaned_data
             own = services.Requester(
                 name=data["name"],
