@@ -24,7 +24,7 @@ from requests_flow.models import (
     DocumentKind,
     Request,
 )
-from requests_flow.references import next_reference
+from requests_flow.references import assign_next_reference
 from requests_flow.services._common import ServiceError, _audit, _date, _move
 from requests_flow.services.items import add_case_items
 
@@ -191,8 +191,7 @@ def open_cases(request_obj: Request, rights: list[str]) -> list[Case]:
 
 def assign_reference(request_obj: Request) -> None:
     """Give the dossier its reference; the last statement of the caller's transaction."""
-    request_obj.reference = next_reference(request_obj.received_on.year)
-    request_obj.save(update_fields=["reference"])
+    assign_next_reference(request_obj)
 
 
 def _record_representative(request_obj: Request, representative: Representative) -> None:

@@ -16,7 +16,7 @@ from django.db import transaction
 from notifications.models import OutboxMessage
 from requests_flow.integrity import check_intake
 from requests_flow.models import AuditEntry, Case, ReferenceCounter, Request
-from requests_flow.references import next_reference
+from requests_flow.references import assign_next_reference, next_reference
 from tests.domain_fixtures import submit_access_request
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -159,6 +159,26 @@ def test_the_reference_is_taken_inside_the_submission_only():
     # STACK-FACTS (Databases): outside a transaction the counter lock would end at once
     with pytest.raises(RuntimeError):
         next_reference(2026)
+
+
+def test_the_reference_written_on_the_request_is_gap_free_and_grows_past_five_digits(db, werkse):
+    # issue 9 and STACK-FACTS (Databases): one sequence per year, five digits at least, never
+    # capped; on PostgreSQL the number is taken and written in one statement
+    first = submit_access_request(werkse)
+    year = first.received_on.year
+    assert first.reference == f"AVG-{year}-00001"
+    ReferenceCounter.objects.filter(year=year).update(last=99_999)
+    later = submit_access_request(werkse, email="later@example.org")
+    assert later.reference == f"AVG-{year}-100000"
+    later.refresh_from_db()
+    assert later.reference == f"AVG-{year}-100000"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reference_is_written_inside_the_submission_only(werkse):
+    request_obj = submit_access_request(werkse)
+    with pytest.raises(RuntimeError):
+        assign_next_reference(request_obj)
 
 
 def test_the_check_reports_what_is_wrong(db, werkse):
