@@ -65,3 +65,28 @@ def test_dutch_catalogue_covers_every_marked_string(tmp_path):
         check=True,
     )
     assert entries_needing_work(copy / "locale" / CATALOGUE) == []
+
+
+def test_english_choice_labels_name_articles_of_the_gdpr():
+    # LEGAL.md 5.6: a letter speaks the requester's language; English letters cite "article n
+    # GDPR", so the grounds they quote do too (locale/en), while Dutch keeps "AVG"
+    import re
+
+    from django.db import models
+    from django.utils import translation
+
+    from requests_flow import constants
+    from tests.requests_flow.items_helpers import as_read
+
+    choice_classes = [
+        value
+        for value in vars(constants).values()
+        if isinstance(value, type) and issubclass(value, models.Choices)
+    ]
+    with translation.override("en"):
+        english = {as_read(str(choice.label)) for cls in choice_classes for choice in cls}
+    with translation.override("nl"):
+        dutch = str(constants.ItemGround.LEGAL_OBLIGATION.label)
+    assert not [label for label in english if re.search(r"\bAVG \d", label)]
+    assert "Legal obligation to keep (article 17(3)(b) GDPR)" in english
+    assert "AVG 17(3)(b)" in dutch

@@ -94,6 +94,12 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
+def as_read(text: str) -> str:
+    """A text as a reader (and pdftotext) sees it: without the word joiners (U+2060) that keep
+    a reference such as 17(3)(b) on one line (locale/en)."""
+    return text.replace("\u2060", "")
+
+
 def pdftotext(content: bytes) -> str:
     """The PDF's text as poppler's pdftotext reads it in drawing order (-raw: a table cell's
     wrapped lines stay together), whitespace collapsed: what counting a phrase needs."""

@@ -54,7 +54,7 @@ from requests_flow.models import (
     Request,
     SourceFinding,
 )
-from tests.requests_flow.items_helpers import pdftotext
+from tests.requests_flow.items_helpers import as_read, pdftotext
 
 SENT_ON = datetime.date(2026, 3, 12)
 
@@ -197,7 +197,7 @@ def pdf_text(pdf: bytes) -> str:
 
 def label(choice, language) -> str:
     with translation.override(language):
-        return str(choice.label)
+        return as_read(str(choice.label))
 
 
 # --- the inzage letter ---------------------------------------------------------------------------
