@@ -4,6 +4,7 @@ limits, keeps one redis.Redis client per connection pool and counts like Django'
 import uuid
 
 import pytest
+import redis
 from django.core.cache import caches
 from django.urls import reverse
 
@@ -32,6 +33,40 @@ def test_one_client_per_pool_and_counts_like_djangos_cache():
         cache.incr("never-set")  # Django's contract, which django-ratelimit relies on
     cache.delete("hits")
     assert cache.get("hits") is None
+
+
+class RecordingConnection(redis.Connection):
+    """A real connection that notes the name of every command it sends."""
+
+    sent: list[str] = []
+
+    def send_command(self, *args, **kwargs):
+        self.sent.append(str(args[0]).upper())
+        return super().send_command(*args, **kwargs)
+
+
+def test_incr_is_one_atomic_step_that_keeps_the_expiry():
+    # DESIGN.md: the rate limit's window ends; a count that lost its expiry would refuse that
+    # client address for good. One server-side step leaves no moment for the key to expire
+    # between the check and the increment (Django's own incr sends EXISTS, then INCRBY).
+    cache = SharedClientRedisCache(
+        REDIS_DB,
+        {
+            "KEY_PREFIX": f"test-{uuid.uuid4()}",
+            "OPTIONS": {"connection_class": RecordingConnection},
+        },
+    )
+    assert cache.add("window", 0, 60)
+    cache.incr("window")  # the first call may load the script
+    RecordingConnection.sent.clear()
+    assert cache.incr("window", 5) == 6
+    assert RecordingConnection.sent == ["EVALSHA"]
+    client = cache._cache.get_client(write=True)
+    assert 0 < client.ttl(cache.make_and_validate_key("window")) <= 60
+    with pytest.raises(ValueError):
+        cache.incr("gone")
+    assert cache.get("gone") is None  # not created by the failed incr
+    cache.delete("window")
 
 
 def test_the_intake_limit_holds_on_the_redis_cache(client, werkse, settings):
