@@ -46,6 +46,7 @@ WARM_MODULES = (
     "celery.canvas",
     "celery.result",
     "kombu.transport.redis",
+    "config.kombu_redis",
 )
 
 

@@ -225,6 +225,9 @@ BACKGROUND_MODE = env_str("BACKGROUND_MODE", "sweep")
 if BACKGROUND_MODE not in {"sweep", "celery"}:
     raise ImproperlyConfigured("BACKGROUND_MODE must be 'sweep' or 'celery'.")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # kombu's own, with one Redis client per channel instead of one per command
+    CELERY_BROKER_TRANSPORT = "config.kombu_redis:Transport"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 
