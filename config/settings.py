@@ -104,6 +104,15 @@ FORM_RENDERER = "django.forms.renderers.Jinja2"
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "DATABASE_PREPARED_STATEMENTS", True
+    ):
+        # PostgreSQL parses and plans a statement once per connection instead of every time:
+        # psycopg prepares it after five uses (its default threshold), which needs server-side
+        # binding. It took about a third of PostgreSQL's CPU off a public form submission
+        # (docs/intake-performance.md). Off behind a pooler in transaction mode that cannot
+        # keep prepared statements (PgBouncer before 1.21).
+        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 else:
     DATABASES = {
         "default": {
