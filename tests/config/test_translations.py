@@ -2,6 +2,8 @@
 interface string has a reviewed Dutch translation, so no Dutch page, e-mail or letter shows
 English. An untranslated or fuzzy entry (gettext serves the English msgid for both) fails here."""
 
+import ast
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -28,6 +30,32 @@ def entries_needing_work(po: Path) -> list[str]:
             if line.startswith('msgid "') and line != 'msgid ""'
         ]
     return msgids
+
+
+def catalogue_entries(po: Path) -> list[tuple[str | None, str, str | None]]:
+    """The (msgctxt, msgid, msgid_plural) of a catalogue's entries, header and obsolete entries
+    left out. polib is not installed: msgattrib writes each string on one line (and a string
+    with a newline on consecutive ones), quoted and escaped as in C, which Python reads too."""
+    result = subprocess.run(
+        ["msgattrib", "--no-obsolete", "--no-wrap", str(po)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    entries = []
+    entry: dict[str, str] = {}
+    keyword = None
+    for line in [*result.stdout.splitlines(), ""]:
+        if line.startswith('"') and keyword:
+            entry[keyword] += ast.literal_eval(line)
+        elif line.startswith(("msgctxt ", "msgid ", "msgid_plural ", "msgstr")):
+            keyword, _, quoted = line.partition(" ")
+            entry[keyword] = ast.literal_eval(quoted)
+        elif not line.strip():
+            if entry.get("msgid"):
+                entries.append((entry.get("msgctxt"), entry["msgid"], entry.get("msgid_plural")))
+            entry, keyword = {}, None
+    return entries
 
 
 def test_dutch_catalogue_has_no_untranslated_or_fuzzy_entry():
@@ -70,8 +98,6 @@ def test_dutch_catalogue_covers_every_marked_string(tmp_path):
 def test_english_choice_labels_name_articles_of_the_gdpr():
     # LEGAL.md 5.6: a letter speaks the requester's language; English letters cite "article n
     # GDPR", so the grounds they quote do too (locale/en), while Dutch keeps "AVG"
-    import re
-
     from django.db import models
     from django.utils import translation
 
@@ -90,3 +116,37 @@ def test_english_choice_labels_name_articles_of_the_gdpr():
     assert not [label for label in english if re.search(r"\bAVG \d", label)]
     assert "Legal obligation to keep (article 17(3)(b) GDPR)" in english
     assert "AVG 17(3)(b)" in dutch
+
+
+def test_english_names_every_article_of_the_regulation_as_gdpr():
+    # LEGAL.md 5.6: a letter speaks the requester's language; every English text citing the
+    # regulation says "article n GDPR", never the Dutch "AVG n" of its msgid (locale/en), so a
+    # msgid citing "AVG <article>" (not UAVG, a different act) needs an English entry
+    from django.utils import translation
+
+    cites_the_avg = re.compile(r"(?<!U)AVG \d")
+    po = Path(settings.LOCALE_PATHS[0]) / CATALOGUE
+    citing = [
+        (context, msgid, plural)
+        for context, msgid, plural in catalogue_entries(po)
+        if cites_the_avg.search(msgid) or (plural and cites_the_avg.search(plural))
+    ]
+    assert ("Access request (AVG 15)" in [msgid for _, msgid, _ in citing]) and len(citing) >= 40
+
+    still_dutch = []
+    with translation.override("en"):
+        for context, msgid, plural in citing:
+            if plural:
+                english = [
+                    translation.npgettext(context, msgid, plural, n)
+                    if context
+                    else translation.ngettext(msgid, plural, n)
+                    for n in (1, 2)
+                ]
+            else:
+                english = [
+                    translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+                ]
+            if any(cites_the_avg.search(text) or "GDPR" not in text for text in english):
+                still_dutch.append(msgid)
+    assert still_dutch == []
