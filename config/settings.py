@@ -112,7 +112,9 @@ if DATABASE_URL:
         # binding. It took about a third of PostgreSQL's CPU off a public form submission
         # (docs/intake-performance.md). Off behind a pooler in transaction mode that cannot
         # keep prepared statements (PgBouncer before 1.21).
-        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5
+        )
 else:
     DATABASES = {
         "default": {

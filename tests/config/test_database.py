@@ -3,7 +3,12 @@ planned once (server-side binding; psycopg prepares it after five uses);
 DATABASE_PREPARED_STATEMENTS=false turns that off. SQLite, the embedded default, has no such
 options."""
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from organisations.models import Organisation
@@ -35,3 +40,23 @@ def test_postgresql_prepares_a_statement_the_connection_repeats():
     assert _prepared(lookup) == 0
     run("prepared-statement-check-5")
     assert _prepared(lookup) == 1
+
+
+def test_options_in_the_database_url_are_kept():
+    # README, Configuration: DATABASE_URL may carry libpq options (sslmode for a database on
+    # another host); the prepared statements' options join them instead of replacing them
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgres://avgflow@db.example.nl:5432/avgflow?sslmode=verify-full",
+        "DATABASE_PREPARED_STATEMENTS": "true",
+    }
+    printed = subprocess.run(
+        [sys.executable, "-c", "from config import settings; print(settings.DATABASES)"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "'sslmode': 'verify-full'" in printed
+    assert "'server_side_binding': True" in printed
