@@ -38,7 +38,7 @@ class SharedClientRedisCacheClient(RedisCacheClient):
     def incr(self, key, delta):
         """Django's contract (ValueError for a missing key), in one atomic round trip."""
         client = self.get_client(key, write=True)
-        script = self._incr_scripts[id(self._get_connection_pool(True))]
+        script = self._incr_scripts[id(client.connection_pool)]
         count = script(keys=[key], args=[delta], client=client)
         if count is None:
             raise ValueError(f"Key '{key}' not found.")
