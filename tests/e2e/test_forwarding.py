@@ -6,6 +6,7 @@ import datetime
 import re
 
 from django.core import mail
+from playwright.sync_api import expect
 
 from notifications.services import send_pending_messages
 from requests_flow import services
@@ -49,7 +50,7 @@ def test_officer_forwards_and_target_confirms(page, werkse, officer, assert_acce
 
     # nothing chosen: the error summary, keyboard-reachable links, nothing sent
     page.locator("main form button[type=submit]").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page)
     assert not case.forwardings.exists()
 
@@ -59,7 +60,7 @@ def test_officer_forwards_and_target_confirms(page, werkse, officer, assert_acce
     )
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"**/zaken/{case.pk}/")
-    assert page.get_by_text("Privacyloket gemeente Delft").first.is_visible()
+    expect(page.get_by_text("Privacyloket gemeente Delft").first).to_be_visible()
     assert_accessible(page)
     screenshot(page, "forwarding-2-case-transferred")
     case.refresh_from_db()
@@ -75,7 +76,7 @@ def test_officer_forwards_and_target_confirms(page, werkse, officer, assert_acce
     screenshot(page, "forwarding-3-target-page")
     page.locator("#id_receipt-name").fill("")
     page.locator("main form button[type=submit]").first.click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page)
     page.fill("#id_receipt-name", "Petra Loket")
     page.locator("main form button[type=submit]").first.click()
@@ -93,7 +94,7 @@ def test_officer_forwards_and_target_confirms(page, werkse, officer, assert_acce
     assert case.outcome == Outcome.ANSWERED_BY_TRANSFEREE
     browser_login(page, officer)
     page.goto(f"/behandeling/zaken/{case.pk}/")
-    assert page.get_by_text(re.compile("Petra Loket")).first.is_visible()
+    expect(page.get_by_text(re.compile("Petra Loket")).first).to_be_visible()
 
 
 def test_return_and_policy_pages_are_accessible(

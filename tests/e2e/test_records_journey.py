@@ -5,6 +5,7 @@ link; an officer registers a bezwaarschrift and issues a revised decision; the F
 import datetime
 
 from django.core import mail
+from playwright.sync_api import expect
 
 from notifications.services import send_pending_messages
 from records.models import RevisedDecision
@@ -30,8 +31,8 @@ def test_requester_withdraws_and_gets_the_confirmation(page, werkse, assert_acce
     assert case.reference in page.locator("main").inner_text()
     assert_accessible(page)
     screenshot(page, "records-1-withdraw")
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the POST's answer, before the case is read back
+        page.locator("main form button[type=submit]").click()
     assert_accessible(page)
     screenshot(page, "records-2-withdrawn")
     case.refresh_from_db()
@@ -57,16 +58,17 @@ def test_officer_registers_bezwaarschrift_and_issues_revised_decision(
     original_sent_on = case.decision_sent_on
     browser_login(page, officer)
     page.goto(f"/behandeling/zaken/{case.pk}/")
-    page.locator(f"a[href='/behandeling/dossiers/zaken/{case.pk}/rechtsmiddelen/']").click()
+    with page.expect_navigation():
+        page.locator(f"a[href='/behandeling/dossiers/zaken/{case.pk}/rechtsmiddelen/']").click()
     assert_accessible(page)
     page.locator("main form button[type=submit]").last.click()  # empty form: error summary
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page)
     page.check("input[name=kind][value=objection]")
     page.fill("#id_received_on", original_sent_on.isoformat())
     page.fill("#id_summary", "Ik ben het niet eens met de afwijzing.")
-    page.locator("main form button[type=submit]").last.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").last.click()
     screenshot(page, "records-3-remedies")
     page.locator("form[action$='/heroverwegen/'] button").click()
     page.wait_for_url("**/herzien/")

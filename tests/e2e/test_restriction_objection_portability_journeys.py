@@ -8,6 +8,7 @@ import zipfile
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from playwright.sync_api import expect
 
 from organisations.constants import LegalBasis
 from requests_flow.constants import CaseStatus, ItemGround, RestrictionGround, Right
@@ -140,7 +141,7 @@ def test_restriction_from_form_to_pdf_and_lifted_after_the_notice(
 
     open_task(page, case, RestrictionFlow.tell_before_lifting)
     page.locator("main form.form button[type=submit]").click()  # no reason: nothing to lift
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert not case.process.task_set.filter(flow_task=RestrictionFlow.lift).exists()
     assert_accessible(page)
     screenshot(page, "restriction-4-notice")

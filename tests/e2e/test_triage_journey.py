@@ -7,6 +7,8 @@ once its flow is in FLOW_FOR_RIGHT (services.triage_rights).
 import json
 import re
 
+from playwright.sync_api import expect
+
 from notifications.constants import InboundStatus
 from notifications.models import InboundEmail, OutboxMessage
 from requests_flow.constants import CaseStatus, Channel
@@ -29,13 +31,14 @@ def test_officer_triages_an_emailed_request(page, werkse, officer, assert_access
     reference = inbound.request.reference
 
     browser_login(page, officer)
-    page.locator('nav a[href="/behandeling/triage/"]').click()
+    with page.expect_navigation():
+        page.locator('nav a[href="/behandeling/triage/"]').click()
     assert_accessible(page)
     screenshot(page, "triage-1-list")
-    page.get_by_role("link", name=reference).click()
-    page.get_by_role("heading", level=1).wait_for()
+    with page.expect_navigation():  # the next page, not this one's heading
+        page.get_by_role("link", name=reference).click()
     assert "Ik wil graag weten welke gegevens u van mij heeft." in page.content()
-    assert page.get_by_role("link", name="machtiging.pdf").is_visible()
+    expect(page.get_by_role("link", name="machtiging.pdf")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "triage-2-mail")
 
@@ -58,5 +61,5 @@ def test_officer_triages_an_emailed_request(page, werkse, officer, assert_access
     assert inbound.status == InboundStatus.TRIAGED
     assert OutboxMessage.objects.filter(template="acknowledgement", case=case).exists()
     # the case page shows the e-mail and its attachment, and the identity task is next
-    assert page.get_by_role("link", name="machtiging.pdf").is_visible()
-    assert page.locator("#inbound-title").is_visible()
+    expect(page.get_by_role("link", name="machtiging.pdf")).to_be_visible()
+    expect(page.locator("#inbound-title")).to_be_visible()

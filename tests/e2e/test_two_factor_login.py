@@ -4,6 +4,8 @@ reaches the queue; five wrong codes lock the account with a message."""
 import re
 from base64 import b32decode
 
+from playwright.sync_api import expect
+
 from tests.domain_fixtures import PASSWORD, totp_code
 
 CODE_FORM = "main form.form"
@@ -18,8 +20,8 @@ def password_step(page, user):
 
 def submit_code(page, code):
     page.fill("#id_otp_token", code)
-    page.locator(f"{CODE_FORM} button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"{CODE_FORM} button[type=submit]").click()
 
 
 def test_enrol_log_out_log_in_with_a_code_then_five_wrong_codes_lock(
@@ -62,7 +64,7 @@ def test_enrol_log_out_log_in_with_a_code_then_five_wrong_codes_lock(
     page.wait_for_url("**/accounts/tweestaps/?next=**")
     for attempt in range(1, 5):
         submit_code(page, "000000")
-        assert page.locator(".error-summary").is_visible(), attempt
+        expect(page.locator(".error-summary"), f"attempt {attempt}").to_be_visible()
     assert_accessible(page)
     submit_code(page, "000000")
     assert page.locator("main h1").inner_text() in ("Account locked", "Account geblokkeerd")
