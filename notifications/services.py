@@ -22,6 +22,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
+from config import compiled_sql
 from notifications.constants import ATTACHMENT_AUDIENCES, Audience, MessageStatus, ProblemReason
 from notifications.models import OutboxMessage, SweepRun
 
@@ -94,7 +95,8 @@ def queue_message(
             f"The context of message {template!r} must hold JSON values only "
             f"(pass formatted strings): {exc}"
         ) from exc
-    message = OutboxMessage.objects.create(
+    message = compiled_sql.create(
+        OutboxMessage,
         template=template,
         to=to,
         context=context,

@@ -33,6 +33,9 @@ from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 from dateutil.easter import easter
+from django.db.models import DateField
+
+from config.compiled_sql import CompiledQuery
 
 if TYPE_CHECKING:
     from organisations.models import Organisation
@@ -114,14 +117,20 @@ def statutory_holidays(year: int) -> frozenset[datetime.date]:
     )
 
 
-def _load_decreed_days(start: datetime.date, end: datetime.date) -> frozenset[datetime.date]:
-    """The decreed days from ``start`` to ``end`` inclusive, in one query."""
+def _decreed_days_between(start, end):
     # Imported here, not at module level, so models may import this module without a cycle.
     from requests_flow.models import DecreedDay
 
-    return frozenset(
-        DecreedDay.objects.filter(date__range=(start, end)).values_list("date", flat=True)
-    )
+    return DecreedDay.objects.filter(date__range=(start, end)).values_list("date", flat=True)
+
+
+# compiled once per connection: every submission asks it (config/compiled_sql.py)
+_DECREED_DAYS = CompiledQuery(_decreed_days_between, start=DateField(), end=DateField())
+
+
+def _load_decreed_days(start: datetime.date, end: datetime.date) -> frozenset[datetime.date]:
+    """The decreed days from ``start`` to ``end`` inclusive, in one query."""
+    return frozenset(_DECREED_DAYS.all(start=start, end=end))
 
 
 def _is_working_day(d: datetime.date, decreed_days: Collection[datetime.date]) -> bool:

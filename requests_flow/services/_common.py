@@ -6,6 +6,7 @@ import datetime
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from config import compiled_sql
 from requests_flow.models import (
     AuditEntry,
 )
@@ -16,7 +17,8 @@ class ServiceError(Exception):
 
 
 def _audit(request_obj, action, *, case=None, actor=None, from_status="", to_status="", details=""):
-    return AuditEntry.objects.create(
+    return compiled_sql.create(
+        AuditEntry,
         request=request_obj,
         case=case,
         actor=actor,

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config import compiled_sql
 from notifications.services import queue_message
 from requests_flow import deadlines, links
 from requests_flow.constants import (
@@ -149,7 +150,8 @@ def create_dossier(
     The clock's day is the receipt's date in Europe/Amsterdam (LEGAL.md 1.1). Callers run it
     inside their transaction, then `open_cases` and, last, `assign_reference`.
     """
-    request_obj = Request.objects.create(
+    request_obj = compiled_sql.create(
+        Request,
         organisation=organisation,
         channel=channel,
         received_at=received_at,
@@ -177,7 +179,8 @@ def open_cases(request_obj: Request, rights: list[str]) -> list[Case]:
     due = deadlines.compute_deadlines(request_obj.received_on, request_obj.organisation)
     cases = []
     for right in rights:
-        case = Case.objects.create(
+        case = compiled_sql.create(
+            Case,
             request=request_obj,
             organisation=request_obj.organisation,
             right=right,

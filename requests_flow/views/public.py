@@ -9,6 +9,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core import signing
+from django.db import models
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
+from config.compiled_sql import CompiledQuery
 from organisations.models import Organisation
 from organisations.services import logo_content_type
 from requests_flow import deadlines, links, services
@@ -84,6 +86,19 @@ RIGHT_EXPLANATIONS = {
 }
 
 
+# compiled once per connection: every form and every submission asks it (config/compiled_sql.py)
+_ORGANISATION_BY_SLUG = CompiledQuery(
+    lambda slug: Organisation.objects.filter(slug=slug), slug=models.SlugField()
+)
+
+
+def _organisation_or_404(slug: str) -> Organisation:
+    organisation = _ORGANISATION_BY_SLUG.get_or_none(slug=slug)
+    if organisation is None:
+        raise Http404("No organisation with this slug.")
+    return organisation
+
+
 def home(request):
     organisations = Organisation.objects.order_by("name")
     return render(request, "public/home.html", {"organisations": organisations})
@@ -92,7 +107,7 @@ def home(request):
 @rate_limited("intake", "RATE_LIMIT_INTAKE", methods=["POST"])
 @require_http_methods(["GET", "POST"])
 def request_form(request, slug):
-    organisation = get_object_or_404(Organisation, slug=slug)
+    organisation = _organisation_or_404(slug)
     available = offered_rights(organisation)
     if request.method == "POST" and available:
         form = RequestForm(request.POST, request.FILES, available_rights=available)
@@ -185,7 +200,7 @@ _HEX = re.compile(r"#[0-9a-fA-F]{6}")
 def brand_stylesheet(request, slug):
     """The organisation's colours as a stylesheet: branding without inline styles, so a strict
     Content-Security-Policy (no 'unsafe-inline') holds on the public pages."""
-    organisation = get_object_or_404(Organisation, slug=slug)
+    organisation = _organisation_or_404(slug)
     colour = organisation.brand_colour if _HEX.fullmatch(organisation.brand_colour or "") else ""
     css = f":root {{ --brand: {colour}; }}\n" if colour else ""
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
@@ -196,7 +211,7 @@ def brand_stylesheet(request, slug):
 def logo(request, slug):
     """The organisation's logo, checked by content on upload (PNG or a plain SVG). Served so
     that an SVG can never run as a document: sandboxed, no scripts, no sniffing."""
-    organisation = get_object_or_404(Organisation, slug=slug)
+    organisation = _organisation_or_404(slug)
     content_type = logo_content_type(organisation)
     if not content_type:
         raise Http404
