@@ -45,10 +45,13 @@ class _Slot:
     field: object
 
     def bind(self, values: dict, connection):
+        value = values[self.name]
+        if value is None:
+            # the compiled SQL compares with "=", which never matches NULL; the ORM would have
+            # written IS NULL: build another query for that
+            raise ValueError(f"CompiledQuery parameter {self.name!r} is None.")
         field = self.field
-        return field.get_db_prep_value(
-            field.get_prep_value(values[self.name]), connection, prepared=True
-        )
+        return field.get_db_prep_value(field.get_prep_value(value), connection, prepared=True)
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,10 @@ class CompiledQuery:
 
     def all(self, **values) -> list:
         """The rows for these values: model instances, or tuples (single values when flat)."""
+        if values.keys() != self._fields.keys():
+            raise TypeError(
+                f"CompiledQuery takes the values {sorted(self._fields)}, not {sorted(values)}."
+            )
         connection = connections[self._using]
         compiled = self._compiled.get(connection)
         if compiled is None:

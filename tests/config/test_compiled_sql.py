@@ -177,6 +177,14 @@ def test_joined_or_annotated_querysets_are_refused(werkse):
         joined.all(pk=1)
 
 
+def test_a_missing_or_empty_value_is_refused(werkse):
+    # "slug = NULL" never matches, where the ORM writes "IS NULL": refused, not silently empty
+    with pytest.raises(ValueError, match="'slug' is None"):
+        BY_SLUG.all(slug=None)
+    with pytest.raises(TypeError, match=r"takes the values \['slug'\], not \['name'\]"):
+        BY_SLUG.all(name="werkse")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_each_thread_compiles_on_its_own_connection():
     # gunicorn's threads or a live server: a compiled statement belongs to one connection
