@@ -189,11 +189,13 @@ def test_a_missing_or_empty_value_is_refused(werkse):
 def test_each_thread_compiles_on_its_own_connection():
     # gunicorn's threads or a live server: a compiled statement belongs to one connection
     organisation = seeds.werkse()
-    found = {}
+    found, errors = {}, []
 
     def look_up():
         try:
             found[threading.get_ident()] = BY_SLUG.get_or_none(slug=organisation.slug)
+        except Exception as exc:  # surfaced below; a thread's exception is otherwise lost
+            errors.append(exc)
         finally:
             connection.close()
 
@@ -202,5 +204,6 @@ def test_each_thread_compiles_on_its_own_connection():
         thread.start()
     for thread in threads:
         thread.join()
+    assert errors == []
     assert [o.pk for o in found.values()] == [organisation.pk, organisation.pk]
     assert BY_SLUG.get_or_none(slug=organisation.slug).pk == organisation.pk
